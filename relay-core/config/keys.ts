@@ -1,0 +1,108 @@
+// Every configuration key in one table: TOML path, environment name, zod type,
+// default and description. The schema, `config show` and the README's key list
+// are all derived from this table, so they cannot drift apart.
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { parseCidrList, parseHostPortList, parseRoutes } from './parse.ts';
+
+export interface KeyDef {
+  /** TOML path, `section.key`. */
+  path: string;
+  env: string;
+  type: z.ZodType;
+  default: unknown;
+  description: string;
+  isSecret?: boolean;
+}
+
+const ms = z.coerce.number().int().min(0);
+const positiveInt = z.coerce.number().int().min(1);
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform(
+  (v) => v === true || v === 'true' || v === '1' || v === 'yes',
+);
+/** A list given either as a TOML array or as a comma-separated string (env). */
+const list = <T>(parse: (items: string[]) => T) =>
+  z.union([z.array(z.string()), z.string()]).transform((v, ctx) => {
+    const items = (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean);
+    try {
+      return parse(items);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+
+export const KEYS: KeyDef[] = [
+  { path: 'dataDir', env: 'RELAIS_DATA_DIR', type: z.string().min(1), default: './data',
+    description: 'Directory for the embedded database, generated TLS certificate and relay secret.' },
+  { path: 'databaseUrl', env: 'RELAIS_DATABASE_URL', isSecret: true,
+    type: z.string().refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), 'must be empty or a postgres:// URL'),
+    default: '', description: 'PostgreSQL URL (postgres://user:pass@host/db). Empty: embedded PGlite in dataDir.' },
+  { path: 'hostname', env: 'RELAIS_HOSTNAME', type: z.string().min(1), default: hostname(),
+    description: 'Name used in EHLO, in the SMTP greeting, in Received: headers and in DSNs.' },
+
+  { path: 'smtp.host', env: 'RELAIS_SMTP_HOST', type: z.string().min(1), default: '0.0.0.0',
+    description: 'Address the submission listener binds to.' },
+  { path: 'smtp.port', env: 'RELAIS_SMTP_PORT', type: port, default: 2525,
+    description: 'Submission port (STARTTLS, AUTH PLAIN/LOGIN).' },
+  { path: 'smtp.trustedNetworks', env: 'RELAIS_TRUSTED_NETWORKS', type: list(parseCidrList), default: [],
+    description: 'CIDRs that may submit without AUTH (like Postfix mynetworks), comma-separated. Default: none.' },
+  { path: 'smtp.maxMessageSizeBytes', env: 'RELAIS_MAX_MESSAGE_SIZE', type: positiveInt, default: 26214400,
+    description: 'Largest message accepted, in bytes (552 5.3.4 above it).' },
+  { path: 'smtp.maxRecipients', env: 'RELAIS_MAX_RECIPIENTS', type: positiveInt, default: 1000,
+    description: 'Most recipients in one message (452 4.5.3 above it).' },
+  { path: 'smtp.authFailureLimit', env: 'RELAIS_AUTH_FAILURE_LIMIT', type: positiveInt, default: 5,
+    description: 'Failed AUTH attempts one client IP may make within authFailureWindowMs before it is refused.' },
+  { path: 'smtp.authFailureWindowMs', env: 'RELAIS_AUTH_FAILURE_WINDOW_MS', type: ms, default: 600000,
+    description: 'Window for counting failed AUTH attempts per client IP, and how long a throttled IP waits.' },
+  { path: 'smtp.maxClients', env: 'RELAIS_SMTP_MAX_CLIENTS', type: positiveInt, default: 500,
+    description: 'Most simultaneous submission connections.' },
+  { path: 'smtp.socketTimeoutMs', env: 'RELAIS_SMTP_SOCKET_TIMEOUT_MS', type: ms, default: 300000,
+    description: 'Idle time after which a submission connection is closed (RFC 5321 4.5.3.2: 5 minutes).' },
+
+  { path: 'tls.certFile', env: 'RELAIS_TLS_CERT_FILE', type: z.string(), default: '',
+    description: 'PEM certificate chain for STARTTLS. Empty: a self-signed one is generated in dataDir at first start.' },
+  { path: 'tls.keyFile', env: 'RELAIS_TLS_KEY_FILE', type: z.string(), default: '',
+    description: 'PEM private key matching tls.certFile.' },
+
+  { path: 'http.host', env: 'RELAIS_HTTP_HOST', type: z.string().min(1), default: '127.0.0.1',
+    description: 'Address the HTTP service (/healthz) binds to.' },
+  { path: 'http.port', env: 'RELAIS_HTTP_PORT', type: port, default: 8025,
+    description: 'Port of the HTTP service (/healthz).' },
+
+  { path: 'dns.servers', env: 'RELAIS_DNS_SERVERS', type: list(parseHostPortList), default: [],
+    description: 'DNS resolvers as host[:port], comma-separated. Empty: the system resolver.' },
+  { path: 'dns.timeoutMs', env: 'RELAIS_DNS_TIMEOUT_MS', type: ms, default: 5000,
+    description: 'Time allowed for one DNS query before the destination is deferred.' },
+
+  { path: 'delivery.mxPort', env: 'RELAIS_MX_PORT', type: port, default: 25,
+    description: 'TCP port used to reach MX hosts (25; other values are for test set-ups).' },
+  { path: 'delivery.allowPrivateMx', env: 'RELAIS_ALLOW_PRIVATE_MX', type: bool, default: false,
+    description: 'Allow MX addresses in loopback/private/link-local ranges. Off: such MX hosts are refused.' },
+  { path: 'delivery.routes', env: 'RELAIS_ROUTES', type: list(parseRoutes), default: [],
+    description: 'Static routes like Postfix transport/relayhost: domain=host:port, *=host:port for all. Default: none (MX).' },
+  { path: 'delivery.destinationConcurrency', env: 'RELAIS_DESTINATION_CONCURRENCY', type: positiveInt, default: 10,
+    description: 'Most simultaneous SMTP sessions to one destination domain from this node.' },
+  { path: 'delivery.maxSessions', env: 'RELAIS_MAX_SESSIONS', type: positiveInt, default: 100,
+    description: 'Most simultaneous outbound SMTP sessions from this node.' },
+  { path: 'delivery.messagesPerSession', env: 'RELAIS_MESSAGES_PER_SESSION', type: positiveInt, default: 50,
+    description: 'Most messages sent over one SMTP session before it is closed.' },
+  { path: 'delivery.connectTimeoutMs', env: 'RELAIS_CONNECT_TIMEOUT_MS', type: ms, default: 30000,
+    description: 'Time allowed to connect to an MX and read its greeting.' },
+  { path: 'delivery.commandTimeoutMs', env: 'RELAIS_COMMAND_TIMEOUT_MS', type: ms, default: 300000,
+    description: 'Time allowed for any one SMTP reply from an MX (a tarpitting MX is given up after it).' },
+
+  { path: 'queue.retryFirstMs', env: 'RELAIS_RETRY_FIRST_MS', type: ms, default: 300000,
+    description: 'Delay before the first retry of a deferred recipient (5 minutes, like Postfix).' },
+  { path: 'queue.retryMaxMs', env: 'RELAIS_RETRY_MAX_MS', type: ms, default: 3600000,
+    description: 'Longest delay between retries; the delay doubles from retryFirstMs up to this.' },
+  { path: 'queue.maxAgeMs', env: 'RELAIS_QUEUE_MAX_AGE_MS', type: ms, default: 432000000,
+    description: 'Time after which an undelivered recipient expires and its sender gets a DSN (5 days).' },
+  { path: 'queue.leaseMs', env: 'RELAIS_LEASE_MS', type: positiveInt, default: 900000,
+    description: 'How long a worker owns claimed work; after it, another node takes the work over.' },
+  { path: 'queue.pollIntervalMs', env: 'RELAIS_POLL_INTERVAL_MS', type: positiveInt, default: 1000,
+    description: 'How often the delivery loop looks for due work when nothing woke it.' },
+  { path: 'queue.claimBatch', env: 'RELAIS_CLAIM_BATCH', type: positiveInt, default: 200,
+    description: 'Most recipients claimed from the queue in one query.' },
+];

@@ -1,0 +1,8 @@
+// Static list of migrations: discovery by path breaks under vitest and tsx
+// (".ts" files), so each migration is listed here once, in order.
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261128000000 } from '../../migrations/Migration20261128000000.ts';
+
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261128000000', class: Migration20261128000000 },
+];
