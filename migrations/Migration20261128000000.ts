@@ -47,9 +47,12 @@ export class Migration20261128000000 extends Migration {
     this.addSql(`create index recipient_lease_idx on recipient (lease_until) where state = 'active'`);
     this.addSql(`create index recipient_message_idx on recipient (message_id)`);
 
+    // Every attempt's reply, keyed by recipient hash: no link to the message or
+    // its sender, so it outlives the message (DESIGN.md principle 2).
     this.addSql(`create table attempt (
       id bigserial primary key,
-      recipient_id bigint not null references recipient(id) on delete cascade,
+      recipient_hash text not null,
+      domain text not null,
       at timestamptz not null default now(),
       outcome text not null,
       mx_host text,
@@ -57,7 +60,7 @@ export class Migration20261128000000 extends Migration {
       code integer,
       enhanced text,
       text text)`);
-    this.addSql(`create index attempt_recipient_idx on attempt (recipient_id)`);
+    this.addSql(`create index attempt_recipient_idx on attempt (recipient_hash, at)`);
 
     // Counters: per sender, per recipient (hashed) and per destination domain,
     // never per pair (DESIGN.md principle 2).

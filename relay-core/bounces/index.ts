@@ -1,0 +1,8 @@
+// bounces — what a remote answer means and what the sender is told: SMTP
+// replies as values with their enhanced status, the defer/bounce verdict, and
+// RFC 3464 DSNs. It does not send anything itself and keeps no state; the
+// queue enqueues the DSNs it builds. Emits no events; reads no config keys.
+export { formatReply, localReply, parseReply, parseReplyLine, verdictOf } from './reply.ts';
+export type { Reply, Verdict } from './reply.ts';
+export { buildDsn, headersOf } from './dsn.ts';
+export type { DsnInput, FailedRecipient } from './dsn.ts';

@@ -1,0 +1,45 @@
+import { EventEmitter } from 'node:events';
+import type { Sql } from '../db/index.ts';
+
+/** Event types, `noun.pastTense` (STYLE.md). */
+export type EventType =
+  | 'message.received'
+  | 'recipient.delivered'
+  | 'recipient.deferred'
+  | 'recipient.bounced'
+  | 'recipient.expired'
+  | 'message.deleted';
+
+export interface RelayEvent {
+  type: EventType;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Events are written to the `event` table inside the transaction of the state
+ * change they describe, then published in-process once that transaction has
+ * committed. Payloads never carry a sender together with a recipient.
+ */
+export class EventBus {
+  readonly #emitter = new EventEmitter();
+
+  constructor() {
+    this.#emitter.setMaxListeners(0);
+  }
+
+  /** Inserts the events in `tx`; call `publish` with the same list after commit. */
+  async record(tx: Sql, events: RelayEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const values = events.map(() => '(?, ?::jsonb)').join(', ');
+    await tx.query(`insert into event (type, payload) values ${values}`, events.flatMap((e) => [e.type, JSON.stringify(e.payload)]));
+  }
+
+  publish(events: RelayEvent[]): void {
+    for (const event of events) this.#emitter.emit('event', event);
+  }
+
+  subscribe(listener: (event: RelayEvent) => void): () => void {
+    this.#emitter.on('event', listener);
+    return () => this.#emitter.off('event', listener);
+  }
+}
