@@ -1,0 +1,137 @@
+// Builds one running relais from its config with plain constructors: database,
+// queue, users, submission listener, delivery workers, HTTP health service and
+// the control socket. Holds no business rule: everything it wires lives in
+// relay-core.
+import { mkdirSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { UserService } from '../relay-core/auth/index.ts';
+import type { Config } from '../relay-core/config/index.ts';
+import { openDb, type Db } from '../relay-core/db/index.ts';
+import { DeliveryService, MxResolver } from '../relay-core/delivery/index.ts';
+import { EventBus } from '../relay-core/events/index.ts';
+import type { Logger } from '../relay-core/log.ts';
+import { QueueAdmin, QueueService } from '../relay-core/queue/index.ts';
+import { addressHasher, loadRelaySecret } from '../relay-core/stats/index.ts';
+import { loadTlsCredentials, SubmissionServer } from '../relay-core/submission/index.ts';
+import { runAdminCommand } from './commands/index.ts';
+import { startControlServer } from './control.ts';
+import { startHealthServer } from './http.ts';
+
+export interface RunningRelay {
+  db: Db;
+  queue: QueueService;
+  admin: QueueAdmin;
+  users: UserService;
+  events: EventBus;
+  smtpPort: number;
+  httpPort: number;
+  /** SIGTERM behaviour: stop accepting, finish or release in-flight work, close. */
+  stop(): Promise<void>;
+}
+
+/** Opens the database the config names and brings its schema up to date. */
+export async function openMigratedDb(config: Config): Promise<Db> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await db.migrate();
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
+}
+
+export async function startRelay(config: Config, log: Logger): Promise<RunningRelay> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) {
+      await close().catch((err: Error) => log.error('shutdown step failed', { err }));
+    }
+  };
+  try {
+    // Before the database: a second process must not open an embedded database in use.
+    let handler: Parameters<typeof startControlServer>[1] = async () => ({ lines: [{ stream: 'err', text: 'relais is starting' }], exitCode: 1 });
+    const control = await startControlServer(config.dataDir, (request) => handler(request));
+    closers.push(() => control.close());
+
+    const db = await openMigratedDb(config);
+    closers.push(() => db.close());
+
+    const events = new EventBus();
+    const queue = new QueueService({
+      db,
+      events,
+      hashAddress: addressHasher(await loadRelaySecret(db)),
+      nodeId: `${osHostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+      hostname: config.hostname,
+      schedule: config.queue,
+      leaseMs: config.queue.leaseMs,
+    });
+    const admin = new QueueAdmin({ db });
+    const users = new UserService({ db });
+
+    handler = async (request) => {
+      if (request.argv[0] === 'ping') return { lines: [], exitCode: 0 };
+      const lines: { stream: 'out' | 'err'; text: string }[] = [];
+      const exitCode = await runAdminCommand(request.argv, {
+        users,
+        admin,
+        stdin: Readable.from([request.stdin]),
+        out: (text) => lines.push({ stream: 'out', text }),
+        err: (text) => lines.push({ stream: 'err', text }),
+      });
+      return { lines, exitCode };
+    };
+
+    // Closers run in reverse order: the submission listener stops before the
+    // delivery workers, so nothing is accepted while delivery winds down.
+    const delivery = new DeliveryService({
+      queue,
+      resolver: new MxResolver({ servers: config.dns.servers, timeoutMs: config.dns.timeoutMs }),
+      log,
+      hostname: config.hostname,
+      ...config.delivery,
+      pollIntervalMs: config.queue.pollIntervalMs,
+      claimBatch: config.queue.claimBatch,
+    });
+    closers.push(() => delivery.stop());
+
+    const tls = await loadTlsCredentials({ ...config.tls, dataDir: config.dataDir, hostname: config.hostname });
+    if (tls.generated) log.warn('no TLS certificate configured: using a self-signed one', { dataDir: config.dataDir });
+    const submission = new SubmissionServer({
+      queue,
+      users,
+      hostname: config.hostname,
+      tls,
+      log,
+      ...config.smtp,
+    });
+    const { port: smtpPort } = await submission.listen();
+    closers.push(() => submission.close());
+    delivery.start();
+
+    const http = await startHealthServer({
+      host: config.http.host,
+      port: config.http.port,
+      isReady: async () => {
+        await db.query('select 1');
+        return true;
+      },
+    });
+    closers.push(() => http.close());
+
+    log.info('relais started', { smtp: `${config.smtp.host}:${smtpPort}`, http: `${config.http.host}:${http.port}`, database: db.kind });
+    let stopping: Promise<void> | null = null;
+    return {
+      db, queue, admin, users, events, smtpPort, httpPort: http.port,
+      stop: () => (stopping ??= closeAll().then(() => log.info('relais stopped'))),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
