@@ -2,10 +2,11 @@
 # Starts (or stops) a throw-away PostgreSQL server for the test suite and the
 # benchmark: its own data directory, loopback only, its own port. Installs
 # Debian's postgresql package first when it is missing and we are root.
-#   scripts/postgres.sh start DIR PORT   -> prints the postgres:// URL
+#   scripts/postgres.sh start DIR PORT [fast] -> prints the postgres:// URL
+#     (fast: fsync off, for tests only; the default keeps PostgreSQL's durability)
 #   scripts/postgres.sh stop DIR
 set -euo pipefail
-cmd=${1:?start|stop}; dir=${2:?data directory}; port=${3:-55432}
+cmd=${1:?start|stop}; dir=${2:?data directory}; port=${3:-55432}; mode=${4:-durable}
 
 find_bin() {
   local d
@@ -38,6 +39,8 @@ chmod 700 "$dir"
 if [ ! -f "$dir/data/PG_VERSION" ]; then
   su postgres -s /bin/sh -c "$bin/initdb -D '$dir/data' -U postgres --auth=trust -E UTF8 --no-sync" >/dev/null
 fi
+extra=''
+[ "$mode" = fast ] && extra='-c fsync=off -c synchronous_commit=off -c full_page_writes=off'
 su postgres -s /bin/sh -c "$bin/pg_ctl -D '$dir/data' -l '$dir/server.log' -w \
-  -o \"-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c max_connections=300\" start" >/dev/null
+  -o \"-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c max_connections=300 $extra\" start" >/dev/null
 echo "postgres://postgres@127.0.0.1:$port/postgres"

@@ -85,3 +85,12 @@ describe('configuration', () => {
     expect(checkConfigFile(file(shown)).smtp.trustedNetworks).toEqual(config.smtp.trustedNetworks);
   });
 });
+
+describe('README', () => {
+  it('documents every configuration key by its environment name', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const missing = KEYS.filter((k) => !readme.includes(`\`${k.env}\``)).map((k) => k.env);
+    expect(missing).toEqual([]);
+  });
+});

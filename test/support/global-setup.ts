@@ -25,7 +25,7 @@ export default function setup(project: TestProject): (() => void) | undefined {
   }
   const dir = mkdtempSync(join(tmpdir(), 'relais-test-pg-'));
   const port = String(56000 + (process.pid % 4000));
-  const url = execFileSync('bash', [script, 'start', dir, port], { encoding: 'utf8' }).trim();
+  const url = execFileSync('bash', [script, 'start', dir, port, 'fast'], { encoding: 'utf8' }).trim();
   project.provide('pgAdminUrl', url);
   return () => {
     execFileSync('bash', [script, 'stop', dir]);
