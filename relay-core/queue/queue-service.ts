@@ -7,6 +7,7 @@ import { buildDsn, headersOf, verdictOf, type FailedRecipient } from '../bounces
 import type { Db, Sql } from '../db/index.ts';
 import type { EventBus, RelayEvent } from '../events/index.ts';
 import { addCounters, domainOf, type AddressHasher, type CounterIncrement } from '../stats/index.ts';
+import { GroupCommit } from './group-commit.ts';
 import { nextAttemptAt, type RetrySchedule } from './retry.ts';
 import type { AttemptResult, Claim, NewMessage, RecipientState } from './types.ts';
 
@@ -50,9 +51,13 @@ export function newQueueId(): string {
 export class QueueService {
   readonly #o: QueueServiceOptions;
   readonly #enqueueListeners = new Set<() => void>();
+  readonly #enqueues: GroupCommit<NewMessage, string>;
+  readonly #records: GroupCommit<AttemptResult[], number>;
 
   constructor(options: QueueServiceOptions) {
     this.#o = options;
+    this.#enqueues = new GroupCommit((messages) => this.#enqueueBatch(messages));
+    this.#records = new GroupCommit((lists) => this.#recordBatch(lists));
   }
 
   /** Called after each committed enqueue (the delivery loop wakes up on it). */
@@ -62,34 +67,47 @@ export class QueueService {
   }
 
   /** Commits the message and one row per recipient; resolves with the queue id only after commit. */
-  async enqueue(message: NewMessage): Promise<string> {
-    const events: RelayEvent[] = [];
-    const id = await this.#o.db.transaction((tx) => this.#enqueueIn(tx, message, events));
-    this.#o.events.publish(events);
-    for (const listener of this.#enqueueListeners) listener();
-    return id;
+  enqueue(message: NewMessage): Promise<string> {
+    if (message.rcptTo.length === 0) return Promise.reject(new Error('a message needs at least one recipient'));
+    return this.#enqueues.submit(message);
   }
 
-  async #enqueueIn(tx: Sql, message: NewMessage, events: RelayEvent[]): Promise<string> {
-    if (message.rcptTo.length === 0) throw new Error('a message needs at least one recipient');
-    const id = newQueueId();
-    await tx.query('insert into message (id, mail_from, submitted_by, size_bytes, body, is_dsn) values (?, ?, ?, ?, ?, ?)', [
-      id, message.mailFrom, message.submittedBy, message.body.length, message.body, message.isDsn ?? false,
-    ]);
+  async #enqueueBatch(messages: NewMessage[]): Promise<string[]> {
+    const events: RelayEvent[] = [];
+    const ids = await this.#o.db.transaction(async (tx) => {
+      const ids = await this.#enqueueIn(tx, messages, events);
+      await this.#o.events.record(tx, events);
+      return ids;
+    });
+    this.#o.events.publish(events);
+    for (const listener of this.#enqueueListeners) listener();
+    return ids;
+  }
+
+  /** Inserts messages, their recipients and counters in `tx`; appends events to record. */
+  async #enqueueIn(tx: Sql, messages: NewMessage[], events: RelayEvent[]): Promise<string[]> {
+    const ids = messages.map(() => newQueueId());
     await tx.query(
-      `insert into recipient (message_id, rcpt_to, domain, state) values ${valuesList(message.rcptTo.length, "(?, ?, ?, 'queued')")}`,
-      message.rcptTo.flatMap((rcpt) => [id, rcpt, domainOf(rcpt)]),
+      `insert into message (id, mail_from, submitted_by, size_bytes, body, is_dsn) values ${valuesList(messages.length, '(?, ?, ?, ?, ?, ?)')}`,
+      messages.flatMap((m, i) => [ids[i], m.mailFrom, m.submittedBy, m.body.length, m.body, m.isDsn ?? false]),
     );
-    if (message.mailFrom && !message.isDsn) {
-      await addCounters(tx, [{ table: 'sender_stat', key: message.mailFrom.toLowerCase(), counter: 'received' }]);
+    const rows = messages.flatMap((m, i) => m.rcptTo.map((rcpt) => [ids[i], rcpt, domainOf(rcpt)]));
+    // Bounded statements: PostgreSQL takes at most 65535 parameters.
+    for (let at = 0; at < rows.length; at += 5000) {
+      const chunk = rows.slice(at, at + 5000);
+      await tx.query(`insert into recipient (message_id, rcpt_to, domain, state) values ${valuesList(chunk.length, "(?, ?, ?, 'queued')")}`, chunk.flat());
     }
-    const event: RelayEvent = {
-      type: 'message.received',
-      payload: { messageId: id, sizeBytes: message.body.length, recipients: message.rcptTo.length, isDsn: message.isDsn ?? false },
-    };
-    await this.#o.events.record(tx, [event]);
-    events.push(event);
-    return id;
+    const counters: CounterIncrement[] = messages
+      .filter((m) => m.mailFrom && !m.isDsn)
+      .map((m) => ({ table: 'sender_stat', key: m.mailFrom.toLowerCase(), counter: 'received' }));
+    await addCounters(tx, counters);
+    messages.forEach((m, i) =>
+      events.push({
+        type: 'message.received',
+        payload: { messageId: ids[i], sizeBytes: m.body.length, recipients: m.rcptTo.length, isDsn: m.isDsn ?? false },
+      }),
+    );
+    return ids;
   }
 
   /**
@@ -150,16 +168,24 @@ export class QueueService {
    * a DSN, and a message with no pending recipient left is deleted.
    * Returns how many results were applied.
    */
-  async recordAttempts(results: AttemptResult[]): Promise<number> {
-    if (results.length === 0) return 0;
-    const events: RelayEvent[] = [];
-    const applied = await this.#o.db.transaction((tx) => this.#recordIn(tx, results, events));
-    this.#o.events.publish(events);
-    if (events.some((e) => e.type === 'message.received')) for (const l of this.#enqueueListeners) l();
-    return applied;
+  recordAttempts(results: AttemptResult[]): Promise<number> {
+    if (results.length === 0) return Promise.resolve(0);
+    return this.#records.submit(results);
   }
 
-  async #recordIn(tx: Sql, results: AttemptResult[], events: RelayEvent[]): Promise<number> {
+  async #recordBatch(lists: AttemptResult[][]): Promise<number[]> {
+    const events: RelayEvent[] = [];
+    const applied = await this.#o.db.transaction(async (tx) => {
+      const applied = await this.#recordIn(tx, lists.flat(), events);
+      await this.#o.events.record(tx, events);
+      return applied;
+    });
+    this.#o.events.publish(events);
+    if (events.some((e) => e.type === 'message.received')) for (const l of this.#enqueueListeners) l();
+    return lists.map((list) => list.filter((r) => applied.has(r.claim.recipientId)).length);
+  }
+
+  async #recordIn(tx: Sql, results: AttemptResult[], events: RelayEvent[]): Promise<Set<string>> {
     const [{ now }] = (await tx.query<{ now: Date }>('select now() as now')) as [{ now: Date }];
     const planned = results.map((result) => {
       const verdict = result.isPermanent ? 'bounce' : verdictOf(result.reply);
@@ -187,7 +213,7 @@ export class QueueService {
     );
     const appliedIds = new Set(updated.map((u) => String(u.id)));
     const applied = planned.filter((p) => appliedIds.has(p.result.claim.recipientId));
-    if (applied.length === 0) return 0;
+    if (applied.length === 0) return appliedIds;
 
     // The attempt log is keyed by recipient hash, not by message: it outlives the message.
     await tx.query(
@@ -224,8 +250,7 @@ export class QueueService {
       );
       for (const d of deleted) events.push({ type: 'message.deleted', payload: { messageId: d.id } });
     }
-    await this.#o.events.record(tx, events);
-    return applied.length;
+    return appliedIds;
   }
 
   async #sendDsns(tx: Sql, failed: { result: AttemptResult; state: RecipientState }[], events: RelayEvent[]): Promise<void> {
@@ -260,7 +285,7 @@ export class QueueService {
         originalHeaders: headersOf(Buffer.from(row.body)),
         recipients,
       });
-      await this.#enqueueIn(tx, { mailFrom: '', submittedBy: null, rcptTo: [claim.mailFrom], body: dsn, isDsn: true }, events);
+      await this.#enqueueIn(tx, [{ mailFrom: '', submittedBy: null, rcptTo: [claim.mailFrom], body: dsn, isDsn: true }], events);
     }
   }
 }
