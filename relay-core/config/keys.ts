@@ -82,7 +82,7 @@ export const KEYS: KeyDef[] = [
     description: 'Allow MX addresses in loopback/private/link-local ranges. Off: such MX hosts are refused.' },
   { path: 'delivery.routes', env: 'RELAIS_ROUTES', type: list(parseRoutes), default: [],
     description: 'Static routes like Postfix transport/relayhost: domain=host:port, *=host:port for all. Default: none (MX).' },
-  { path: 'delivery.destinationConcurrency', env: 'RELAIS_DESTINATION_CONCURRENCY', type: positiveInt, default: 10,
+  { path: 'delivery.destinationConcurrency', env: 'RELAIS_DESTINATION_CONCURRENCY', type: positiveInt, default: 20,
     description: 'Most simultaneous SMTP sessions to one destination domain from this node.' },
   { path: 'delivery.maxSessions', env: 'RELAIS_MAX_SESSIONS', type: positiveInt, default: 100,
     description: 'Most simultaneous outbound SMTP sessions from this node.' },

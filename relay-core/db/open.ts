@@ -48,7 +48,7 @@ export async function openDb(options: DbOptions): Promise<Db> {
   const common: Partial<Options> = {
     entities: ALL_ENTITIES,
     extensions: [Migrator],
-    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, silent: true },
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, silent: true, snapshot: false },
     discovery: { warnWhenNoEntities: false },
     debug: false,
     allowGlobalContext: false,

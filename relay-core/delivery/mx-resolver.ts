@@ -28,7 +28,12 @@ export type MxResult =
   | { kind: 'permanent'; reply: Reply }
   | { kind: 'temporary'; reply: Reply };
 
-/** Addresses of one name, or why there are none. */
+/**
+ * Addresses of one name, or why there are none.
+ * - `addresses`: A records first, then AAAA.
+ * - `permanent`: the name does not exist or has neither A nor AAAA.
+ * - `temporary`: a lookup failed and nothing else answered.
+ */
 export type AddressResult =
   | { kind: 'addresses'; addresses: string[] }
   | { kind: 'permanent'; reply: Reply }

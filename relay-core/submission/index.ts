@@ -1,0 +1,22 @@
+// submission — the SMTP submission listener (port 2525): STARTTLS, AUTH
+// PLAIN/LOGIN only inside TLS, per-IP throttling of failed AUTH, sender rights
+// checked on MAIL FROM and on every From: address, no relaying without AUTH
+// except for trusted networks, recipient/size limits, line endings made
+// CRLF-only against SMTP smuggling, a Received: field; then the queue, and
+// `250 2.0.0 queued as ID` only after it committed. Also the STARTTLS
+// certificate: the operator's files, or a self-signed one kept in dataDir.
+// It does not store users (auth/ does), deliver, sign (DKIM) nor apply
+// suppression or rate limits yet.
+// Emits no events itself (the queue emits message.received).
+// Config keys read (through server/): hostname, dataDir, smtp.host, smtp.port,
+// smtp.trustedNetworks, smtp.maxMessageSizeBytes, smtp.maxRecipients,
+// smtp.authFailureLimit, smtp.authFailureWindowMs, smtp.maxClients,
+// smtp.socketTimeoutMs, tls.certFile, tls.keyFile.
+export { SubmissionServer } from './server.ts';
+export type { SubmissionOptions, SubmissionQueue, SubmissionUsers } from './server.ts';
+export { loadTlsCredentials, TlsConfigError } from './tls.ts';
+export type { TlsCredentialOptions, TlsCredentials } from './tls.ts';
+export { parseFromAddresses, normalizeLineEndings, formatReceivedHeader } from './message.ts';
+export { checkRecipient } from './recipient.ts';
+export type { RecipientRefusal } from './recipient.ts';
+export { AuthThrottle, clientKeyOf } from './throttle.ts';
