@@ -50,7 +50,8 @@ export async function startControlServer(dataDir: string, handler: ControlHandle
     throw new Error(`relais is already running on data directory ${dataDir}`);
   }
   rmSync(path, { force: true }); // left over by a killed process
-  const server: Server = createServer((socket) => {
+  // Half-open: the client ends its side to mark the end of the request, then reads the answer.
+  const server: Server = createServer({ allowHalfOpen: true }, (socket) => {
     let data = '';
     socket.on('data', (chunk) => {
       data += chunk;

@@ -25,6 +25,7 @@ interface ListRow {
   last_enhanced: string | null;
   last_text: string | null;
   last_mx: string | null;
+  last_tls: boolean | null;
   last_attempt_at: Date | null;
 }
 
@@ -54,7 +55,7 @@ export class QueueAdmin {
     const rows = await this.#db.query<ListRow>(
       `select m.id as message_id, m.mail_from, m.submitted_by, m.size_bytes, m.received_at,
               r.id, r.rcpt_to, r.state, r.attempts, r.next_attempt_at, r.last_code, r.last_enhanced, r.last_text,
-              r.last_mx, r.last_attempt_at
+              r.last_mx, r.last_tls, r.last_attempt_at
        from (select * from message m ${conditions.length ? `where ${conditions.join(' and ')}` : ''}
              order by received_at, id limit ?) m
        join recipient r on r.message_id = m.id
@@ -83,6 +84,7 @@ export class QueueAdmin {
         nextAttemptAt: new Date(row.next_attempt_at),
         lastReply: row.last_code === null ? null : { code: Number(row.last_code), enhanced: row.last_enhanced, text: row.last_text ?? '' },
         lastMx: row.last_mx,
+        lastTls: row.last_tls,
         lastAttemptAt: row.last_attempt_at ? new Date(row.last_attempt_at) : null,
       });
     }

@@ -117,17 +117,20 @@ export class QueueService {
   async claimDue(limit: number, excludeDomains: string[] = []): Promise<Claim[]> {
     const exclude = excludeDomains.length ? 'and domain not in (?)' : '';
     const rows = await this.#o.db.query<ClaimRow>(
-      `update recipient r set state = 'active', lease_owner = ?, lease_epoch = r.lease_epoch + 1,
-              lease_until = now() + ? * interval '1 millisecond'
-       from message m
-       where m.id = r.message_id and r.id in (
-         select id from recipient
-         where ((state in ('queued', 'deferred') and next_attempt_at <= now()) or (state = 'active' and lease_until < now()))
-         ${exclude}
-         order by next_attempt_at
-         limit ?
-         for update skip locked)
-       returning r.id, r.message_id, r.rcpt_to, r.domain, r.lease_epoch, r.attempts, r.lease_until, m.mail_from, m.received_at`,
+      `with claimed as (
+         update recipient r set state = 'active', lease_owner = ?, lease_epoch = r.lease_epoch + 1,
+                lease_until = now() + ? * interval '1 millisecond'
+         from message m
+         where m.id = r.message_id and r.id in (
+           select id from recipient
+           where ((state in ('queued', 'deferred') and next_attempt_at <= now()) or (state = 'active' and lease_until < now()))
+           ${exclude}
+           order by next_attempt_at
+           limit ?
+           for update skip locked)
+         returning r.id, r.message_id, r.rcpt_to, r.domain, r.lease_epoch, r.attempts, r.lease_until, r.next_attempt_at,
+                   m.mail_from, m.received_at)
+       select * from claimed order by next_attempt_at, id`,
       [this.#o.nodeId, this.#o.leaseMs, ...(excludeDomains.length ? [excludeDomains] : []), limit],
     );
     return rows.map((r) => ({
@@ -176,7 +179,12 @@ export class QueueService {
   async #recordBatch(lists: AttemptResult[][]): Promise<number[]> {
     const events: RelayEvent[] = [];
     const applied = await this.#o.db.transaction(async (tx) => {
-      const applied = await this.#recordIn(tx, lists.flat(), events);
+      // Bounded statements: PostgreSQL takes at most 65535 parameters (9 per result here).
+      const all = lists.flat();
+      const applied = new Set<string>();
+      for (let at = 0; at < all.length; at += 2000) {
+        for (const id of await this.#recordIn(tx, all.slice(at, at + 2000), events)) applied.add(id);
+      }
       await this.#o.events.record(tx, events);
       return applied;
     });

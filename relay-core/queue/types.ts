@@ -54,6 +54,7 @@ export interface QueuedRecipient {
   nextAttemptAt: Date;
   lastReply: Reply | null;
   lastMx: string | null;
+  lastTls: boolean | null;
   lastAttemptAt: Date | null;
 }
 

@@ -1,7 +1,7 @@
 // The whole pipeline in one process: submission with AUTH and STARTTLS, the
 // queue, MX lookup on a loopback DNS server, delivery to sink MXes, DSNs back
 // to the sender, and what the database keeps afterwards.
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRelay } from '../../server/relay.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -37,7 +37,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function submit(message: nodemailer.SendMailOptions) {
+function submit(message: SendMailOptions) {
   const transport = nodemailer.createTransport({
     host: '127.0.0.1', port: relay.smtpPort, secure: false, requireTLS: true,
     tls: { rejectUnauthorized: false }, auth: { user: 'alice', pass: 'correct horse battery' },
@@ -81,8 +81,8 @@ describe('relay pipeline', () => {
       const r = (await relay.admin.list())[0]?.recipients[0];
       return r?.state === 'deferred' ? r : null;
     }, 20_000, 'a deferral');
-    expect(deferred.lastReply).toMatchObject({ code: 451, enhanced: '4.7.1' });
-    expect(deferred.lastMx).toBe('mx.dest.test');
+    expect(deferred!.lastReply).toMatchObject({ code: 451, enhanced: '4.7.1' });
+    expect(deferred!.lastMx).toBe('mx.dest.test');
     await destMx.waitFor((m) => m.some((x) => x.rcptTo.includes('greylist-3@dest.test')));
     expect(destMx.messages.filter((x) => x.rcptTo.includes('greylist-3@dest.test'))).toHaveLength(1);
   });
