@@ -9,7 +9,7 @@
 import type { AddressInfo } from 'node:net';
 import { BlockList, isIPv6 } from 'node:net';
 import {
-  SMTPServer,
+  type SMTPServer,
   type SMTPServerAddress,
   type SMTPServerAuthentication,
   type SMTPServerAuthenticationResponse,
@@ -21,6 +21,7 @@ import type { Cidr } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import { parseFromAddresses, normalizeLineEndings, formatReceivedHeader } from './message.ts';
 import { checkRecipient } from './recipient.ts';
+import { PromptSMTPServer } from './prompt-server.ts';
 import { AuthThrottle } from './throttle.ts';
 
 export interface SubmissionQueue {
@@ -90,7 +91,7 @@ export class SubmissionServer {
     this.#o = options;
     for (const net of options.trustedNetworks) this.#trusted.addSubnet(net.address, net.prefix, net.family);
     this.#throttle = new AuthThrottle({ limit: options.authFailureLimit, windowMs: options.authFailureWindowMs, now: options.now });
-    this.#smtp = new SMTPServer({
+    this.#smtp = new PromptSMTPServer({
       name: options.hostname,
       banner: 'relais submission',
       key: options.tls.key,
