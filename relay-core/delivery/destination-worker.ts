@@ -118,6 +118,10 @@ export class DestinationWorker {
   async #useSession(session: SmtpSession, first: DeliveryJob): Promise<SessionEnd> {
     let job: DeliveryJob | undefined = first;
     let sent = 0;
+    // Outcomes are recorded while the next message is already being sent:
+    // the queue commits them in groups, and this worker waits for them all
+    // before it ends, so stop() still sees every outcome recorded.
+    const recording: Promise<void>[] = [];
     try {
       while (job) {
         if (this.#ctx.isStopping()) {
@@ -132,7 +136,7 @@ export class DestinationWorker {
         if (sent > 0 && !(await session.reset())) return { kind: 'reopen', job };
         const outcome = await session.send(job.mailFrom, job.claims.map((c) => c.rcptTo), body);
         if (outcome.kind === 'broken') return { ...outcome, job };
-        await this.#recordAnswers(job, outcome.replies, session);
+        recording.push(this.#recordAnswers(job, outcome.replies, session));
         sent++;
         job = this.#ctx.backlog.take(this.#domain);
         // A fresh session once the per-session limit is reached or the MX closed this one.
@@ -140,7 +144,7 @@ export class DestinationWorker {
       }
       return { kind: 'drained' };
     } finally {
-      await session.close();
+      await Promise.all([session.close(), ...recording]);
     }
   }
 
