@@ -27,11 +27,19 @@ export class EventBus {
     this.#emitter.setMaxListeners(0);
   }
 
+  /** SQL inserting the events (a statement, or a WITH part), with its parameters; null for none. */
+  static insertSql(events: RelayEvent[]): { sql: string; params: unknown[] } | null {
+    if (events.length === 0) return null;
+    return {
+      sql: `insert into event (type, payload) values ${events.map(() => '(?, ?::jsonb)').join(', ')}`,
+      params: events.flatMap((e) => [e.type, JSON.stringify(e.payload)]),
+    };
+  }
+
   /** Inserts the events in `tx`; call `publish` with the same list after commit. */
   async record(tx: Sql, events: RelayEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const values = events.map(() => '(?, ?::jsonb)').join(', ');
-    await tx.query(`insert into event (type, payload) values ${values}`, events.flatMap((e) => [e.type, JSON.stringify(e.payload)]));
+    const insert = EventBus.insertSql(events);
+    if (insert) await tx.query(insert.sql, insert.params);
   }
 
   publish(events: RelayEvent[]): void {

@@ -1,15 +1,18 @@
 // The durable queue: messages and one row per recipient, committed together
 // before the 250; leases with a fencing epoch so a stale worker cannot record
 // a second outcome; final outcomes turned into counters, DSNs and a deleted
-// message, in one transaction each.
-import { randomBytes } from 'node:crypto';
+// message. Writes go through group commit, one statement per batch where it
+// can (queue-sql.ts).
 import { buildDsn, headersOf, verdictOf, type FailedRecipient } from '../bounces/index.ts';
 import type { Db, Sql } from '../db/index.ts';
 import type { EventBus, RelayEvent } from '../events/index.ts';
-import { addCounters, domainOf, type AddressHasher, type CounterIncrement } from '../stats/index.ts';
+import type { AddressHasher } from '../stats/index.ts';
 import { GroupCommit } from './group-commit.ts';
+import { deleteFinishedStatement, enqueueStatements, newQueueId, recordStatement, valuesList, type PlannedOutcome } from './queue-sql.ts';
 import { nextAttemptAt, type RetrySchedule } from './retry.ts';
 import type { AttemptResult, Claim, NewMessage, RecipientState } from './types.ts';
+
+export { newQueueId };
 
 export interface QueueServiceOptions {
   db: Db;
@@ -36,16 +39,15 @@ interface ClaimRow {
   lease_until: Date;
 }
 
-type FinalState = Extract<RecipientState, 'delivered' | 'bounced' | 'expired'>;
-
-/** Placeholders for a multi-row VALUES list. */
-function valuesList(rows: number, row: string): string {
-  return Array.from({ length: rows }, () => row).join(', ');
-}
-
-export function newQueueId(): string {
-  // Time first so ids sort roughly by arrival, like Postfix long queue ids.
-  return Date.now().toString(16).toUpperCase().padStart(12, '0') + randomBytes(4).toString('hex').toUpperCase();
+/** Runs statements: one alone commits by itself, several share a transaction. */
+async function runStatements(db: Db, statements: { sql: string; params: unknown[] }[]): Promise<void> {
+  if (statements.length === 1) {
+    await db.query(statements[0]!.sql, statements[0]!.params);
+    return;
+  }
+  await db.transaction(async (tx) => {
+    for (const st of statements) await tx.query(st.sql, st.params);
+  });
 }
 
 export class QueueService {
@@ -73,40 +75,14 @@ export class QueueService {
   }
 
   async #enqueueBatch(messages: NewMessage[]): Promise<string[]> {
-    const events: RelayEvent[] = [];
-    const ids = await this.#o.db.transaction(async (tx) => {
-      const ids = await this.#enqueueIn(tx, messages, events);
-      await this.#o.events.record(tx, events);
-      return ids;
-    });
+    const ids = messages.map(() => newQueueId());
+    const events = messages.map((m, i): RelayEvent => ({
+      type: 'message.received',
+      payload: { messageId: ids[i], sizeBytes: m.body.length, recipients: m.rcptTo.length, isDsn: m.isDsn ?? false },
+    }));
+    await runStatements(this.#o.db, enqueueStatements(messages, ids, events));
     this.#o.events.publish(events);
     for (const listener of this.#enqueueListeners) listener();
-    return ids;
-  }
-
-  /** Inserts messages, their recipients and counters in `tx`; appends events to record. */
-  async #enqueueIn(tx: Sql, messages: NewMessage[], events: RelayEvent[]): Promise<string[]> {
-    const ids = messages.map(() => newQueueId());
-    await tx.query(
-      `insert into message (id, mail_from, submitted_by, size_bytes, body, is_dsn) values ${valuesList(messages.length, '(?, ?, ?, ?, ?, ?)')}`,
-      messages.flatMap((m, i) => [ids[i], m.mailFrom, m.submittedBy, m.body.length, m.body, m.isDsn ?? false]),
-    );
-    const rows = messages.flatMap((m, i) => m.rcptTo.map((rcpt) => [ids[i], rcpt, domainOf(rcpt)]));
-    // Bounded statements: PostgreSQL takes at most 65535 parameters.
-    for (let at = 0; at < rows.length; at += 5000) {
-      const chunk = rows.slice(at, at + 5000);
-      await tx.query(`insert into recipient (message_id, rcpt_to, domain, state) values ${valuesList(chunk.length, "(?, ?, ?, 'queued')")}`, chunk.flat());
-    }
-    const counters: CounterIncrement[] = messages
-      .filter((m) => m.mailFrom && !m.isDsn)
-      .map((m) => ({ table: 'sender_stat', key: m.mailFrom.toLowerCase(), counter: 'received' }));
-    await addCounters(tx, counters);
-    messages.forEach((m, i) =>
-      events.push({
-        type: 'message.received',
-        payload: { messageId: ids[i], sizeBytes: m.body.length, recipients: m.rcptTo.length, isDsn: m.isDsn ?? false },
-      }),
-    );
     return ids;
   }
 
@@ -177,123 +153,105 @@ export class QueueService {
   }
 
   async #recordBatch(lists: AttemptResult[][]): Promise<number[]> {
+    const planned = this.#plan(lists.flat());
+    // A DSN quotes the original headers: those messages are deleted only after it is queued.
+    const needsDsn = planned.filter((p) => (p.outcome.state === 'bounced' || p.outcome.state === 'expired') && p.outcome.sender);
+    const keep = [...new Set(needsDsn.map((p) => p.outcome.messageId))];
     const events: RelayEvent[] = [];
-    const applied = await this.#o.db.transaction(async (tx) => {
-      // Bounded statements: PostgreSQL takes at most 65535 parameters (9 per result here).
-      const all = lists.flat();
+    const run = async (sql: Sql) => {
       const applied = new Set<string>();
-      for (let at = 0; at < all.length; at += 2000) {
-        for (const id of await this.#recordIn(tx, all.slice(at, at + 2000), events)) applied.add(id);
+      // Bounded statements: PostgreSQL takes at most 65535 parameters (13 per outcome here).
+      for (let at = 0; at < planned.length; at += 2000) {
+        const statement = recordStatement(planned.slice(at, at + 2000).map((p) => p.outcome), keep);
+        for (const row of await sql.query<{ kind: string; id: string }>(statement.sql, statement.params)) {
+          if (row.kind === 'applied') applied.add(row.id);
+          else events.push({ type: 'message.deleted', payload: { messageId: row.id } });
+        }
       }
-      await this.#o.events.record(tx, events);
+      const failed = needsDsn.filter((p) => applied.has(p.outcome.recipientId));
+      if (failed.length) {
+        events.push(...(await this.#queueDsns(sql, failed)));
+        const deleted = deleteFinishedStatement(keep);
+        for (const row of await sql.query<{ id: string }>(deleted.sql, deleted.params)) {
+          events.push({ type: 'message.deleted', payload: { messageId: row.id } });
+        }
+      }
       return applied;
-    });
+    };
+    const applied = keep.length ? await this.#o.db.transaction(run) : await run(this.#o.db);
+    for (const { outcome } of planned) {
+      if (!applied.has(outcome.recipientId)) continue;
+      events.push({
+        type: `recipient.${outcome.state}` as RelayEvent['type'],
+        payload: { domain: outcome.domain, code: outcome.code, enhanced: outcome.enhanced },
+      });
+    }
     this.#o.events.publish(events);
-    if (events.some((e) => e.type === 'message.received')) for (const l of this.#enqueueListeners) l();
+    if (events.some((e) => e.type === 'message.received')) for (const listener of this.#enqueueListeners) listener();
     return lists.map((list) => list.filter((r) => applied.has(r.claim.recipientId)).length);
   }
 
-  async #recordIn(tx: Sql, results: AttemptResult[], events: RelayEvent[]): Promise<Set<string>> {
-    const [{ now }] = (await tx.query<{ now: Date }>('select now() as now')) as [{ now: Date }];
-    const planned = results.map((result) => {
-      const verdict = result.isPermanent ? 'bounce' : verdictOf(result.reply);
+  /** The new state of each recipient: delivered, bounced, deferred until a later time, or expired. */
+  #plan(results: AttemptResult[]): { result: AttemptResult; outcome: PlannedOutcome }[] {
+    const now = new Date();
+    return results.map((result) => {
+      const { claim, reply } = result;
+      const verdict = result.isPermanent ? 'bounce' : verdictOf(reply);
       let state: RecipientState = verdict === 'delivered' ? 'delivered' : verdict === 'bounce' ? 'bounced' : 'deferred';
       let next: Date | null = null;
       if (state === 'deferred') {
-        next = nextAttemptAt(this.#o.schedule, result.claim.attempts + 1, result.claim.receivedAt, new Date(now), this.#o.random);
+        next = nextAttemptAt(this.#o.schedule, claim.attempts + 1, claim.receivedAt, now, this.#o.random);
         if (next === null) state = 'expired';
       }
-      return { result, state, next };
+      return {
+        result,
+        outcome: {
+          recipientId: claim.recipientId, epoch: claim.epoch, messageId: claim.messageId, state, next,
+          code: reply.code, enhanced: reply.enhanced, text: reply.text, mxHost: result.mxHost, isTls: result.isTls,
+          recipientHash: this.#o.hashAddress(claim.rcptTo), domain: claim.domain, sender: claim.mailFrom.toLowerCase(),
+        },
+      };
     });
-
-    const updated = await tx.query<{ id: string | number }>(
-      `update recipient r set state = v.state, attempts = r.attempts + 1,
-              next_attempt_at = coalesce(v.next, r.next_attempt_at), lease_owner = null, lease_until = null,
-              last_code = v.code, last_enhanced = v.enhanced, last_text = v.text, last_mx = v.mx, last_tls = v.tls,
-              last_attempt_at = now()
-       from (values ${valuesList(planned.length, '(?::bigint, ?::int, ?::text, ?::timestamptz, ?::int, ?::text, ?::text, ?::text, ?::boolean)')})
-            as v(id, epoch, state, next, code, enhanced, text, mx, tls)
-       where r.id = v.id and r.lease_epoch = v.epoch and r.state = 'active'
-       returning r.id`,
-      planned.flatMap(({ result: { claim, reply, mxHost, isTls }, state, next }) => [
-        claim.recipientId, claim.epoch, state, next, reply.code, reply.enhanced, reply.text.slice(0, 2000), mxHost, isTls,
-      ]),
-    );
-    const appliedIds = new Set(updated.map((u) => String(u.id)));
-    const applied = planned.filter((p) => appliedIds.has(p.result.claim.recipientId));
-    if (applied.length === 0) return appliedIds;
-
-    // The attempt log is keyed by recipient hash, not by message: it outlives the message.
-    await tx.query(
-      `insert into attempt (recipient_hash, domain, outcome, mx_host, is_tls, code, enhanced, text)
-       values ${valuesList(applied.length, '(?, ?, ?, ?, ?, ?, ?, ?)')}`,
-      applied.flatMap(({ result: { claim, reply, mxHost, isTls }, state }) => [
-        this.#o.hashAddress(claim.rcptTo), claim.domain, state, mxHost, isTls, reply.code, reply.enhanced, reply.text.slice(0, 2000),
-      ]),
-    );
-
-    const counters: CounterIncrement[] = [];
-    for (const { result: { claim, reply }, state } of applied) {
-      const counter = state as FinalState | 'deferred';
-      if (claim.mailFrom) counters.push({ table: 'sender_stat', key: claim.mailFrom.toLowerCase(), counter });
-      counters.push({ table: 'recipient_stat', key: this.#o.hashAddress(claim.rcptTo), counter });
-      counters.push({ table: 'destination_stat', key: claim.domain, counter });
-      events.push({
-        type: `recipient.${state}` as RelayEvent['type'],
-        payload: { domain: claim.domain, code: reply.code, enhanced: reply.enhanced },
-      });
-    }
-    await addCounters(tx, counters);
-
-    const failed = applied.filter((p) => p.state === 'bounced' || p.state === 'expired');
-    await this.#sendDsns(tx, failed, events);
-
-    const touched = [...new Set(applied.filter((p) => p.state !== 'deferred').map((p) => p.result.claim.messageId))];
-    if (touched.length) {
-      const deleted = await tx.query<{ id: string }>(
-        `delete from message m where m.id in (?)
-         and not exists (select 1 from recipient r where r.message_id = m.id and r.state not in ('delivered', 'bounced', 'expired'))
-         returning m.id`,
-        [touched],
-      );
-      for (const d of deleted) events.push({ type: 'message.deleted', payload: { messageId: d.id } });
-    }
-    return appliedIds;
   }
 
-  async #sendDsns(tx: Sql, failed: { result: AttemptResult; state: RecipientState }[], events: RelayEvent[]): Promise<void> {
+  /** Queues one DSN per message for its failed recipients, in the caller's transaction. */
+  async #queueDsns(sql: Sql, failed: { result: AttemptResult; outcome: PlannedOutcome }[]): Promise<RelayEvent[]> {
     const byMessage = new Map<string, typeof failed>();
-    for (const f of failed) {
-      // RFC 3464 / RFC 5321 §4.5.5: never a DSN for a message with a null sender.
-      if (!f.result.claim.mailFrom) continue;
-      const list = byMessage.get(f.result.claim.messageId) ?? [];
-      list.push(f);
-      byMessage.set(f.result.claim.messageId, list);
-    }
-    for (const [messageId, list] of byMessage) {
-      const rows = await tx.query<{ body: Uint8Array | null; is_dsn: boolean; received_at: Date }>(
-        'select body, is_dsn, received_at from message where id = ?',
-        [messageId],
-      );
-      const row = rows[0];
-      if (!row || row.is_dsn || !row.body) continue;
-      const claim = list[0]!.result.claim;
-      const recipients: FailedRecipient[] = list.map(({ result, state }) => ({
+    for (const f of failed) byMessage.set(f.outcome.messageId, [...(byMessage.get(f.outcome.messageId) ?? []), f]);
+    const rows = await sql.query<{ id: string; body: Uint8Array | null; is_dsn: boolean; received_at: Date }>(
+      'select id, body, is_dsn, received_at from message where id in (?)',
+      [[...byMessage.keys()]],
+    );
+    const dsns: NewMessage[] = [];
+    for (const row of rows) {
+      // RFC 3464 §2: never a DSN about a DSN (nor, as the caller ensures, for a null sender).
+      if (row.is_dsn || !row.body) continue;
+      const list = byMessage.get(row.id)!;
+      const mailFrom = list[0]!.result.claim.mailFrom;
+      const recipients: FailedRecipient[] = list.map(({ result, outcome }) => ({
         rcptTo: result.claim.rcptTo,
-        reason: state === 'expired' ? 'expired' : 'bounced',
+        reason: outcome.state === 'expired' ? 'expired' : 'bounced',
         reply: result.reply,
         remoteMta: result.mxHost,
         lastAttemptAt: new Date(),
       }));
-      const dsn = buildDsn({
+      const body = buildDsn({
         reportingMta: this.#o.hostname,
-        queueId: messageId,
-        mailFrom: claim.mailFrom,
+        queueId: row.id,
+        mailFrom,
         arrivalDate: new Date(row.received_at),
         originalHeaders: headersOf(Buffer.from(row.body)),
         recipients,
       });
-      await this.#enqueueIn(tx, [{ mailFrom: '', submittedBy: null, rcptTo: [claim.mailFrom], body: dsn, isDsn: true }], events);
+      dsns.push({ mailFrom: '', submittedBy: null, rcptTo: [mailFrom], body, isDsn: true });
     }
+    if (dsns.length === 0) return [];
+    const ids = dsns.map(() => newQueueId());
+    const events = dsns.map((m, i): RelayEvent => ({
+      type: 'message.received',
+      payload: { messageId: ids[i], sizeBytes: m.body.length, recipients: 1, isDsn: true },
+    }));
+    for (const st of enqueueStatements(dsns, ids, events)) await sql.query(st.sql, st.params);
+    return events;
   }
 }

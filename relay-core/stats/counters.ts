@@ -1,40 +1,36 @@
-import type { Sql } from '../db/index.ts';
-
 export type CounterName = 'received' | 'delivered' | 'deferred' | 'bounced' | 'expired';
 
-/** One increment: a sender, a recipient (hashed) or a destination domain, never a pair. */
-export interface CounterIncrement {
-  table: 'sender_stat' | 'recipient_stat' | 'destination_stat';
-  key: string;
-  counter: CounterName;
-  by?: number;
-}
+export const COUNTERS: readonly CounterName[] = ['received', 'delivered', 'deferred', 'bounced', 'expired'];
 
-const KEY_COLUMN = { sender_stat: 'sender', recipient_stat: 'recipient_hash', destination_stat: 'domain' } as const;
+/** Counters are kept per sender, per recipient (keyed hash) or per destination domain: never per pair. */
+export type CounterTable = 'sender_stat' | 'recipient_stat' | 'destination_stat';
+
+const KEY_COLUMN: Record<CounterTable, string> = { sender_stat: 'sender', recipient_stat: 'recipient_hash', destination_stat: 'domain' };
 // Recipient counters use day buckets so that their timing is coarser than the
 // senders' hourly ones (privacy: no pairing by timestamp).
-const BUCKET = { sender_stat: 'hour', recipient_stat: 'day', destination_stat: 'hour' } as const;
-const COUNTERS: CounterName[] = ['received', 'delivered', 'deferred', 'bounced', 'expired'];
+const BUCKET: Record<CounterTable, string> = { sender_stat: 'hour', recipient_stat: 'day', destination_stat: 'hour' };
 
-/** Adds the increments in `tx`, one upsert per table and counter, merged by key. */
-export async function addCounters(tx: Sql, increments: CounterIncrement[]): Promise<void> {
-  const groups = new Map<string, Map<string, number>>();
-  for (const inc of increments) {
-    if (!COUNTERS.includes(inc.counter)) throw new Error(`unknown counter ${inc.counter}`);
-    const group = `${inc.table}|${inc.counter}`;
-    const keys = groups.get(group) ?? new Map<string, number>();
-    keys.set(inc.key, (keys.get(inc.key) ?? 0) + (inc.by ?? 1));
-    groups.set(group, keys);
-  }
-  // Sorted keys: concurrent transactions lock rows in one order (no deadlock).
-  for (const [group, keys] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-    const [table, counter] = group.split('|') as [CounterIncrement['table'], CounterName];
-    const entries = [...keys].sort(([a], [b]) => a.localeCompare(b));
-    const values = entries.map(() => `(?, date_trunc('${BUCKET[table]}', now()), ?)`).join(', ');
-    await tx.query(
-      `insert into ${table} (${KEY_COLUMN[table]}, bucket, ${counter}) values ${values}
-       on conflict (${KEY_COLUMN[table]}, bucket) do update set ${counter} = ${table}.${counter} + excluded.${counter}`,
-      entries.flat(),
-    );
-  }
+/**
+ * SQL that adds to the current bucket of `table` the rows of `rowsSql`, a
+ * query or VALUES list yielding (key, received, delivered, deferred, bounced,
+ * expired) with one row per key. Usable as a statement or inside a WITH.
+ * Rows are written in key order, so concurrent writers lock them in one order.
+ */
+export function counterUpsertSql(table: CounterTable, rowsSql: string): string {
+  const key = KEY_COLUMN[table];
+  const columns = COUNTERS.join(', ');
+  return `insert into ${table} (${key}, bucket, ${columns})
+    select k, date_trunc('${BUCKET[table]}', now()), ${COUNTERS.map((c) => `c_${c}`).join(', ')}
+    from (${rowsSql}) as rows (k, ${COUNTERS.map((c) => `c_${c}`).join(', ')})
+    order by k
+    on conflict (${key}, bucket) do update set ${COUNTERS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`;
+}
+
+/** A VALUES list of counts per key for counterUpsertSql, with its parameters. */
+export function counterValues(counts: Map<string, Partial<Record<CounterName, number>>>): { sql: string; params: unknown[] } {
+  const rows = [...counts];
+  return {
+    sql: `values ${rows.map(() => `(?::text, ${COUNTERS.map(() => '?::int').join(', ')})`).join(', ')}`,
+    params: rows.flatMap(([key, c]) => [key, ...COUNTERS.map((name) => c[name] ?? 0)]),
+  };
 }

@@ -2,7 +2,7 @@
 // and per destination domain, never per sender–recipient pair; and the keyed
 // address hash itself. Written in the caller's transaction. Emits no events;
 // reads no config keys (the hash secret lives in the database).
-export { addCounters } from './counters.ts';
-export type { CounterIncrement, CounterName } from './counters.ts';
+export { COUNTERS, counterUpsertSql, counterValues } from './counters.ts';
+export type { CounterName, CounterTable } from './counters.ts';
 export { addressHasher, domainOf, loadRelaySecret, normalizeAddress } from './address.ts';
 export type { AddressHasher } from './address.ts';
