@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver, type EntityManager } from '@mikro-orm/postgresql';
-import { PGliteDriver } from 'mikro-orm-pglite';
 import { ALL_ENTITIES } from './entities.ts';
 import { MIGRATIONS } from './migrations-list.ts';
 
@@ -65,6 +64,8 @@ export async function openDb(options: DbOptions): Promise<Db> {
   } else {
     const dir = join(options.dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
+    // Loaded only when used: the embedded database costs tens of MiB of memory.
+    const [{ PGlite }, { PGliteDriver }] = await Promise.all([import('@electric-sql/pglite'), import('mikro-orm-pglite')]);
     pglite = new PGlite(dir);
     await pglite.waitReady;
     const instance = pglite;
