@@ -33,7 +33,7 @@ if [ "${BENCH_DB:-postgresql}" = postgresql ]; then
   RELAIS_DATABASE_URL=$(bash scripts/postgres.sh start "$WORK/pg" 55499)
   export RELAIS_DATABASE_URL
 fi
-node bin/relais.js start 2>"$WORK/relais.log" &
+bin/relais.js start 2>"$WORK/relais.log" &
 RELAY_PID=$!
 for _ in $(seq 300); do
   ss -ltnH 'sport = :2525' | grep -q . && break
