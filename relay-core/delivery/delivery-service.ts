@@ -4,7 +4,7 @@
 // or tarpitting MX only ever holds the slots of its own domain, and only for
 // as long as the connect/command timeouts allow. Claims are never left behind:
 // stop() lets sessions finish their current message, then gives back the rest.
-import type { Route } from '../config/index.ts';
+import type { Config } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import type { AttemptResult, QueueService } from '../queue/index.ts';
 import { Backlog } from './backlog.ts';
@@ -12,20 +12,15 @@ import { DestinationPlanner } from './destination.ts';
 import { DestinationWorker, type WorkerContext } from './destination-worker.ts';
 import type { MxResolver } from './mx-resolver.ts';
 
-export interface DeliveryOptions {
+/** The `delivery` config slice, with the queue's polling settings and the parts it drives. */
+type DeliveryConfig = Config['delivery'];
+
+export interface DeliveryOptions extends DeliveryConfig {
   queue: QueueService;
   resolver: MxResolver;
   log: Logger;
   /** EHLO name. */
   hostname: string;
-  mxPort: number;
-  allowPrivateMx: boolean;
-  routes: Route[];
-  destinationConcurrency: number;
-  maxSessions: number;
-  messagesPerSession: number;
-  connectTimeoutMs: number;
-  commandTimeoutMs: number;
   pollIntervalMs: number;
   claimBatch: number;
 }

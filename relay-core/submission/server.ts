@@ -17,7 +17,7 @@ import {
   type SMTPServerSession,
 } from 'smtp-server';
 import { isSenderAllowed } from '../auth/index.ts';
-import type { Cidr } from '../config/index.ts';
+import type { Config } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import { parseFromAddresses, normalizeLineEndings, formatReceivedHeader } from './message.ts';
 import { checkRecipient } from './recipient.ts';
@@ -32,23 +32,15 @@ export interface SubmissionUsers {
   authenticate(login: string, password: string): Promise<{ login: string; allowedSenders: string[] } | null>;
 }
 
-export interface SubmissionOptions {
+type SmtpConfig = Config['smtp'];
+
+/** The `smtp` config slice (port 0: any free port), with the parts the listener drives. */
+export interface SubmissionOptions extends SmtpConfig {
   queue: SubmissionQueue;
   users: SubmissionUsers;
   /** Name in the greeting, EHLO reply and Received: fields. */
   hostname: string;
-  host: string;
-  /** 0: any free port. */
-  port: number;
   tls: { key: string | Buffer; cert: string | Buffer };
-  /** Clients that may submit without AUTH, with any sender (Postfix mynetworks). */
-  trustedNetworks: Cidr[];
-  maxMessageSizeBytes: number;
-  maxRecipients: number;
-  authFailureLimit: number;
-  authFailureWindowMs: number;
-  maxClients: number;
-  socketTimeoutMs: number;
   log: Logger;
   /** How long close() lets messages being received finish. Default 10 s. */
   closeTimeoutMs?: number;
