@@ -1,0 +1,57 @@
+// A recipient that keeps failing temporarily expires after the maximum queue
+// lifetime, and its sender is told so once.
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningRelay } from '../../server/relay.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
+import { generateSinkCert, startSinkMx, type SinkMx } from '../support/sink-mx.ts';
+import { startTestRelay, waitFor } from '../support/relay.ts';
+
+let db: TestDatabase;
+let dns: TestDnsServer;
+let destMx: SinkMx;
+let senderMx: SinkMx;
+let relay: RunningRelay;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dns = await startDnsServer();
+  const cert = await generateSinkCert();
+  destMx = await startSinkMx({ host: '127.0.0.5', cert });
+  senderMx = await startSinkMx({ host: '127.0.0.6', port: destMx.port, cert, acceptAll: true });
+  dns.setZone({
+    'dest.test': { mx: [{ preference: 10, exchange: 'mx.dest.test' }] },
+    'mx.dest.test': { a: ['127.0.0.5'] },
+    'example.org': { mx: [{ preference: 10, exchange: 'mx.example.org' }] },
+    'mx.example.org': { a: ['127.0.0.6'] },
+  });
+  relay = await startTestRelay(db, {
+    RELAIS_DNS_SERVERS: dns.address, RELAIS_MX_PORT: String(destMx.port), RELAIS_TRUSTED_NETWORKS: '127.0.0.0/8',
+    RELAIS_QUEUE_MAX_AGE_MS: '2500', RELAIS_RETRY_FIRST_MS: '200', RELAIS_RETRY_MAX_MS: '400',
+  });
+});
+
+afterAll(async () => {
+  await relay?.stop();
+  await Promise.all([destMx?.close(), senderMx?.close(), dns?.close()]);
+  await db?.drop();
+});
+
+describe('queue lifetime', () => {
+  it('a recipient that is only ever deferred expires after the maximum queue lifetime and the sender gets one 4.4.7 DSN', async () => {
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: relay.smtpPort, secure: false, ignoreTLS: true });
+    await transport.sendMail({ from: 'app@example.org', to: 'full-1@dest.test', subject: 'never fits', text: 'x' });
+    await senderMx.waitFor((m) => m.some((x) => x.mailFrom === '' && x.body.toString().includes('full-1@dest.test')), 20_000);
+    await waitFor(async () => (await relay.admin.list()).length === 0, 20_000, 'the queue to empty');
+    const dsns = senderMx.messages.filter((x) => x.body.toString().includes('full-1@dest.test'));
+    expect(dsns).toHaveLength(1);
+    const text = dsns[0]!.body.toString();
+    expect(text).toContain('Status: 4.4.7');
+    expect(text).toContain('452 4.2.2');
+    expect(destMx.messages).toEqual([]);
+    const outcomes = await relay.db.query<{ outcome: string }>("select outcome from attempt where domain = 'dest.test' order by id");
+    expect(outcomes.at(-1)!.outcome).toBe('expired');
+    expect(outcomes.length).toBeGreaterThan(1);
+  });
+});
