@@ -10,6 +10,8 @@ export interface DeliveryJob {
   messageId: string;
   mailFrom: string;
   claims: Claim[];
+  /** The body, when it came with one of the claims. */
+  body?: Buffer;
 }
 
 export class Backlog {
@@ -34,6 +36,7 @@ export class Backlog {
         jobs.push(job);
       }
       job.claims.push(claim);
+      job.body ??= claim.body;
       touched.add(job);
       this.#recipients++;
     }

@@ -171,7 +171,7 @@ export class DestinationWorker {
   /** The body with CRLF line ends; null when the message is gone (deleted by an admin) or unreadable. */
   async #loadBody(job: DeliveryJob): Promise<Buffer | null> {
     try {
-      const body = await this.#ctx.queue.loadBody(job.messageId);
+      const body = job.body ?? (await this.#ctx.queue.loadBody(job.messageId));
       return body ? toCrlf(body) : null;
     } catch (err) {
       this.#ctx.log.error('could not load a message body; its recipients go back to the queue', { messageId: job.messageId, err });

@@ -37,6 +37,15 @@ interface ClaimRow {
   mail_from: string;
   received_at: Date;
   lease_until: Date;
+  body: Uint8Array | null;
+}
+
+// Bodies up to this size come with their claim, saving a query per message;
+// larger ones are read when their turn comes, so a claim batch stays small in memory.
+const BODY_WITH_CLAIM_BYTES = 65_536;
+
+function toBuffer(body: Uint8Array): Buffer {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
 /** Runs statements: one alone commits by itself, several share a transaction. */
@@ -106,8 +115,10 @@ export class QueueService {
            for update skip locked)
          returning r.id, r.message_id, r.rcpt_to, r.domain, r.lease_epoch, r.attempts, r.lease_until, r.next_attempt_at,
                    m.mail_from, m.received_at)
-       select * from claimed order by next_attempt_at, id`,
-      [this.#o.nodeId, this.#o.leaseMs, ...(excludeDomains.length ? [excludeDomains] : []), limit],
+       select c.*, case when c.id = min(c.id) over (partition by c.message_id) and m.size_bytes <= ? then m.body end as body
+       from claimed c join message m on m.id = c.message_id
+       order by c.next_attempt_at, c.id`,
+      [this.#o.nodeId, this.#o.leaseMs, ...(excludeDomains.length ? [excludeDomains] : []), limit, BODY_WITH_CLAIM_BYTES],
     );
     return rows.map((r) => ({
       recipientId: String(r.id),
@@ -119,6 +130,7 @@ export class QueueService {
       mailFrom: r.mail_from,
       receivedAt: new Date(r.received_at),
       leaseUntil: new Date(r.lease_until),
+      ...(r.body ? { body: toBuffer(r.body) } : {}),
     }));
   }
 
@@ -126,7 +138,7 @@ export class QueueService {
   async loadBody(messageId: string): Promise<Buffer | null> {
     const rows = await this.#o.db.query<{ body: Uint8Array | null }>('select body from message where id = ?', [messageId]);
     const body = rows[0]?.body;
-    return body ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : null;
+    return body ? toBuffer(body) : null;
   }
 
   /** Gives leased work back untried (shutdown): due again at once. */

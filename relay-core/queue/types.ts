@@ -33,6 +33,8 @@ export interface Claim {
   mailFrom: string;
   receivedAt: Date;
   leaseUntil: Date;
+  /** The message body, when it came with the claim (small messages: on one claim per message). */
+  body?: Buffer;
 }
 
 /** What one delivery attempt to one recipient came to. */

@@ -104,6 +104,19 @@ describe('queue', () => {
     expect(await queue.claimDue(10)).toHaveLength(1);
   });
 
+  it('hands a small body out with one claim of its message, and leaves a large one to be read when needed', async () => {
+    await drain();
+    const large = Buffer.concat([body('big'), Buffer.alloc(200_000, 'x')]);
+    await queue.enqueue({ mailFrom: 'a@example.org', submittedBy: null, rcptTo: ['s1@seven.test', 's2@seven.test'], body: body('7') });
+    const bigId = await queue.enqueue({ mailFrom: 'a@example.org', submittedBy: null, rcptTo: ['b@seven.test'], body: large });
+    const claims = await queue.claimDue(10);
+    const small = claims.filter((c) => c.messageId !== bigId);
+    expect(small.filter((c) => c.body).map((c) => c.body)).toEqual([body('7')]);
+    const big = claims.find((c) => c.messageId === bigId)!;
+    expect(big.body).toBeUndefined();
+    expect(await queue.loadBody(bigId)).toEqual(large);
+  });
+
   it('rejects a message without recipients and keeps nothing of it', async () => {
     await drain();
     await expect(queue.enqueue({ mailFrom: 'a@example.org', submittedBy: null, rcptTo: [], body: body('6') })).rejects.toThrow(/recipient/);
