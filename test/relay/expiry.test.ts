@@ -3,40 +3,23 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRelay } from '../../server/relay.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
-import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
-import { generateSinkCert, startSinkMx, type SinkMx } from '../support/sink-mx.ts';
-import { startTestRelay, waitFor } from '../support/relay.ts';
+import { waitFor } from '../support/relay.ts';
+import type { SinkMx } from '../support/sink-mx.ts';
+import { startMailWorld, type MailWorld } from '../support/world.ts';
 
-let db: TestDatabase;
-let dns: TestDnsServer;
+let world: MailWorld;
 let destMx: SinkMx;
 let senderMx: SinkMx;
 let relay: RunningRelay;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  dns = await startDnsServer();
-  const cert = await generateSinkCert();
-  destMx = await startSinkMx({ host: '127.0.0.5', cert });
-  senderMx = await startSinkMx({ host: '127.0.0.6', port: destMx.port, cert, acceptAll: true });
-  dns.setZone({
-    'dest.test': { mx: [{ preference: 10, exchange: 'mx.dest.test' }] },
-    'mx.dest.test': { a: ['127.0.0.5'] },
-    'example.org': { mx: [{ preference: 10, exchange: 'mx.example.org' }] },
-    'mx.example.org': { a: ['127.0.0.6'] },
+  world = await startMailWorld(['127.0.0.5', '127.0.0.6'], {
+    RELAIS_TRUSTED_NETWORKS: '127.0.0.0/8', RELAIS_QUEUE_MAX_AGE_MS: '2500', RELAIS_RETRY_FIRST_MS: '200', RELAIS_RETRY_MAX_MS: '400',
   });
-  relay = await startTestRelay(db, {
-    RELAIS_DNS_SERVERS: dns.address, RELAIS_MX_PORT: String(destMx.port), RELAIS_TRUSTED_NETWORKS: '127.0.0.0/8',
-    RELAIS_QUEUE_MAX_AGE_MS: '2500', RELAIS_RETRY_FIRST_MS: '200', RELAIS_RETRY_MAX_MS: '400',
-  });
+  ({ destMx, senderMx, relay } = world);
 });
 
-afterAll(async () => {
-  await relay?.stop();
-  await Promise.all([destMx?.close(), senderMx?.close(), dns?.close()]);
-  await db?.drop();
-});
+afterAll(async () => world?.close());
 
 describe('queue lifetime', () => {
   it('a recipient that is only ever deferred expires after the maximum queue lifetime and the sender gets one 4.4.7 DSN', async () => {

@@ -4,38 +4,22 @@
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRelay } from '../../server/relay.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
-import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
-import { generateSinkCert, startSinkMx, type SinkMx } from '../support/sink-mx.ts';
-import { startTestRelay, waitFor } from '../support/relay.ts';
+import { waitFor } from '../support/relay.ts';
+import type { SinkMx } from '../support/sink-mx.ts';
+import { startMailWorld, type MailWorld } from '../support/world.ts';
 
-let db: TestDatabase;
-let dns: TestDnsServer;
+let world: MailWorld;
 let destMx: SinkMx;
 let senderMx: SinkMx;
 let relay: RunningRelay;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  dns = await startDnsServer();
-  const cert = await generateSinkCert();
-  destMx = await startSinkMx({ host: '127.0.0.2', cert });
-  senderMx = await startSinkMx({ host: '127.0.0.3', port: destMx.port, cert, acceptAll: true });
-  dns.setZone({
-    'dest.test': { mx: [{ preference: 10, exchange: 'mx.dest.test' }] },
-    'mx.dest.test': { a: ['127.0.0.2'] },
-    'example.org': { mx: [{ preference: 10, exchange: 'mx.example.org' }] },
-    'mx.example.org': { a: ['127.0.0.3'] },
-  });
-  relay = await startTestRelay(db, { RELAIS_DNS_SERVERS: dns.address, RELAIS_MX_PORT: String(destMx.port) });
+  world = await startMailWorld(['127.0.0.2', '127.0.0.3']);
+  ({ destMx, senderMx, relay } = world);
   await relay.users.add('alice', 'correct horse battery', ['alice@example.org']);
 });
 
-afterAll(async () => {
-  await relay?.stop();
-  await Promise.all([destMx?.close(), senderMx?.close(), dns?.close()]);
-  await db?.drop();
-});
+afterAll(async () => world?.close());
 
 function submit(message: SendMailOptions) {
   const transport = nodemailer.createTransport({
