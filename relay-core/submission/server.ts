@@ -21,7 +21,7 @@ import type { Config } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import { parseFromAddresses, normalizeLineEndings, formatReceivedHeader } from './message.ts';
 import { checkRecipient } from './recipient.ts';
-import { PromptSMTPServer } from './prompt-server.ts';
+import { TunedSMTPServer } from './tuned-smtp-server.ts';
 import { AuthThrottle } from './throttle.ts';
 
 export interface SubmissionQueue {
@@ -83,7 +83,7 @@ export class SubmissionServer {
     this.#o = options;
     for (const net of options.trustedNetworks) this.#trusted.addSubnet(net.address, net.prefix, net.family);
     this.#throttle = new AuthThrottle({ limit: options.authFailureLimit, windowMs: options.authFailureWindowMs, now: options.now });
-    this.#smtp = new PromptSMTPServer({
+    this.#smtp = new TunedSMTPServer({
       name: options.hostname,
       banner: 'relais submission',
       key: options.tls.key,
