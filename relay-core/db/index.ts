@@ -2,6 +2,6 @@
 // directory), runs migrations, and offers SQL and ORM units of work to the
 // other areas. It holds no business rule and emits no events.
 // Config keys read (through server/): dataDir, databaseUrl.
-export { openDb, DbUnavailableError } from './open.ts';
+export { openDb } from './open.ts';
 export type { Db, DbOptions, Sql } from './open.ts';
 export { SmtpUser } from './entities.ts';

@@ -31,11 +31,6 @@ export interface DbOptions {
   poolSize?: number;
 }
 
-/** A database failure (unreachable, query error): callers answer 451 / retry. */
-export class DbUnavailableError extends Error {
-  readonly code = 'DB_UNAVAILABLE';
-}
-
 function sqlOf(em: EntityManager): Sql {
   return {
     query: async <T>(sql: string, params: unknown[] = []) => (await em.execute(sql, params as never[])) as T[],

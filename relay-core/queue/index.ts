@@ -14,5 +14,4 @@ export { QueueAdmin } from './queue-admin.ts';
 export type { QueueFilter } from './queue-admin.ts';
 export { nextAttemptAt, retryDelayMs } from './retry.ts';
 export type { RetrySchedule } from './retry.ts';
-export { FINAL_STATES } from './types.ts';
 export type { AttemptResult, Claim, NewMessage, QueuedMessage, QueuedRecipient, QueueSelector, RecipientState } from './types.ts';

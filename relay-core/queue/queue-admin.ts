@@ -119,12 +119,6 @@ export class QueueAdmin {
     return this.#count(sql, 'messageId' in selector ? [selector.messageId] : []);
   }
 
-  /** Recipient counts by state, for health output and metrics. */
-  async countByState(): Promise<Record<string, number>> {
-    const rows = await this.#db.query<{ state: string; n: number }>('select state, count(*)::int as n from recipient group by state');
-    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
-  }
-
   async #count(sql: string, params: unknown[]): Promise<number> {
     return (await this.#db.query(sql, params)).length;
   }

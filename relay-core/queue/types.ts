@@ -9,8 +9,6 @@ import type { Reply } from '../bounces/index.ts';
  */
 export type RecipientState = 'queued' | 'active' | 'deferred' | 'held' | 'delivered' | 'bounced' | 'expired';
 
-export const FINAL_STATES: readonly RecipientState[] = ['delivered', 'bounced', 'expired'];
-
 export interface NewMessage {
   /** Envelope sender; '' is the null sender (DSNs). */
   mailFrom: string;
