@@ -8,6 +8,7 @@ import { jsonLogger } from '../relay-core/log.ts';
 import { QueueAdmin } from '../relay-core/queue/index.ts';
 import { ADMIN_COMMANDS, runAdminCommand } from './commands/index.ts';
 import { QUEUE_USAGE } from './commands/queue.ts';
+import { USER_USAGE } from './commands/user.ts';
 import { sendControlRequest } from './control.ts';
 import { openMigratedDb, startRelay } from './relay.ts';
 
@@ -17,10 +18,7 @@ const USAGE = `usage: relais [--config FILE] <command>
   migrate                    create or update the database schema
   config show                print the effective configuration (secrets masked)
   config check FILE          validate a configuration file
-  user add LOGIN --password-stdin --allow-sender ADDR|@DOMAIN [...]
-  user list [--json] | user remove LOGIN | user passwd LOGIN --password-stdin
-  user senders LOGIN --allow-sender ADDR|@DOMAIN [...]
-${QUEUE_USAGE.replace('usage: ', '').split('\n').map((l) => `  ${l.trim()}`).join('\n')}
+${[USER_USAGE, QUEUE_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
 
 The configuration is read from --config FILE, $RELAIS_CONFIG or ./relais.toml,
 then RELAIS_* environment variables (see 'relais config show').`;

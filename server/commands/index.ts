@@ -18,7 +18,7 @@ export const ADMIN_COMMANDS = ['user', 'queue'];
 export async function runAdminCommand(argv: string[], deps: AdminCommandDeps): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'queue') return runQueueCommand(rest, deps);
-  if (command === 'user') return runUserCommand(rest, { users: deps.users, stdin: deps.stdin, out: deps.out });
+  if (command === 'user') return runUserCommand(rest, deps);
   deps.err(`relais: unknown command ${command}`);
   return 2;
 }
