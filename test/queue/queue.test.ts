@@ -4,6 +4,7 @@ import { EventBus } from '../../relay-core/events/index.ts';
 import { QueueAdmin, QueueService } from '../../relay-core/queue/index.ts';
 import { addressHasher } from '../../relay-core/stats/index.ts';
 import { openTestDb } from '../support/db.ts';
+import { waitFor } from '../support/relay.ts';
 
 type TestDb = Awaited<ReturnType<typeof openTestDb>>;
 let db: TestDb;
@@ -53,8 +54,11 @@ describe('queue', () => {
     const stale = makeQueue('node-stale', 1);
     await queue.enqueue({ mailFrom: 'a@example.org', submittedBy: null, rcptTo: ['z@three.test'], body: body('2') });
     const [old] = await stale.claimDue(10);
-    await new Promise((r) => setTimeout(r, 20)); // the 1 ms lease runs out
-    const [fresh] = await queue.claimDue(10);
+    // Claimable again once the 1 ms lease has run out.
+    const [fresh] = await waitFor(async () => {
+      const claims = await queue.claimDue(10);
+      return claims.length ? claims : null;
+    }, 5000, 'the lease to run out');
     expect(fresh!.recipientId).toBe(old!.recipientId);
     expect(fresh!.epoch).toBeGreaterThan(old!.epoch);
     expect(await stale.recordAttempts([{ claim: old!, reply: ok, mxHost: 'mx', isTls: false }])).toBe(0);
