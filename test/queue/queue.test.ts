@@ -55,10 +55,7 @@ describe('queue', () => {
     await queue.enqueue({ mailFrom: 'a@example.org', submittedBy: null, rcptTo: ['z@three.test'], body: body('2') });
     const [old] = await stale.claimDue(10);
     // Claimable again once the 1 ms lease has run out.
-    const [fresh] = await waitFor(async () => {
-      const claims = await queue.claimDue(10);
-      return claims.length ? claims : null;
-    }, 5000, 'the lease to run out');
+    const fresh = await waitFor(async () => (await queue.claimDue(10))[0], 5000, 'the lease to run out');
     expect(fresh!.recipientId).toBe(old!.recipientId);
     expect(fresh!.epoch).toBeGreaterThan(old!.epoch);
     expect(await stale.recordAttempts([{ claim: old!, reply: ok, mxHost: 'mx', isTls: false }])).toBe(0);
