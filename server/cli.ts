@@ -5,8 +5,10 @@ import { readFileSync } from 'node:fs';
 import { UserService } from '../relay-core/auth/index.ts';
 import { checkConfigFile, ConfigError, describeConfig, loadConfig, type Config } from '../relay-core/config/index.ts';
 import { jsonLogger } from '../relay-core/log.ts';
+import { BlacklistService } from '../relay-core/policy/index.ts';
 import { QueueAdmin } from '../relay-core/queue/index.ts';
 import { ADMIN_COMMANDS, runAdminCommand } from './commands/index.ts';
+import { BLACKLIST_USAGE } from './commands/blacklist.ts';
 import { QUEUE_USAGE } from './commands/queue.ts';
 import { USER_USAGE } from './commands/user.ts';
 import { sendControlRequest } from './control.ts';
@@ -18,7 +20,7 @@ const USAGE = `usage: relais [--config FILE] <command>
   migrate                    create or update the database schema
   config show                print the effective configuration (secrets masked)
   config check FILE          validate a configuration file
-${[USER_USAGE, QUEUE_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
+${[USER_USAGE, QUEUE_USAGE, BLACKLIST_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
 
 The configuration is read from --config FILE, $RELAIS_CONFIG or ./relais.toml,
 then RELAIS_* environment variables (see 'relais config show').`;
@@ -68,6 +70,7 @@ async function runAdmin(config: Config, argv: string[]): Promise<number> {
     return await runAdminCommand(argv, {
       users: new UserService({ db }),
       admin: new QueueAdmin({ db }),
+      blacklist: new BlacklistService({ db }),
       stdin: Readable.from([stdin]),
       out,
       err,

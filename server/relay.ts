@@ -11,6 +11,7 @@ import type { Config } from '../relay-core/config/index.ts';
 import { openDb, type Db } from '../relay-core/db/index.ts';
 import { DeliveryService, MxResolver } from '../relay-core/delivery/index.ts';
 import { EventBus } from '../relay-core/events/index.ts';
+import { BlacklistService } from '../relay-core/policy/index.ts';
 import type { Logger } from '../relay-core/log.ts';
 import { QueueAdmin, QueueService } from '../relay-core/queue/index.ts';
 import { addressHasher, loadRelaySecret } from '../relay-core/stats/index.ts';
@@ -24,6 +25,7 @@ export interface RunningRelay {
   queue: QueueService;
   admin: QueueAdmin;
   users: UserService;
+  blacklist: BlacklistService;
   events: EventBus;
   smtpPort: number;
   httpPort: number;
@@ -73,6 +75,9 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     });
     const admin = new QueueAdmin({ db });
     const users = new UserService({ db });
+    const blacklist = new BlacklistService({ db });
+    await blacklist.start();
+    closers.push(async () => blacklist.stop());
 
     handler = async (request) => {
       if (request.argv[0] === 'ping') return { lines: [], exitCode: 0 };
@@ -80,6 +85,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
       const exitCode = await runAdminCommand(request.argv, {
         users,
         admin,
+        blacklist,
         stdin: Readable.from([request.stdin]),
         out: (text) => lines.push({ stream: 'out', text }),
         err: (text) => lines.push({ stream: 'err', text }),
@@ -105,6 +111,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     const submission = new SubmissionServer({
       queue,
       users,
+      blacklist,
       hostname: config.hostname,
       tls,
       log,
@@ -127,7 +134,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     log.info('relais started', { smtp: `${config.smtp.host}:${smtpPort}`, http: `${config.http.host}:${http.port}`, database: db.kind });
     let stopping: Promise<void> | null = null;
     return {
-      db, queue, admin, users, events, smtpPort, httpPort: http.port,
+      db, queue, admin, users, blacklist, events, smtpPort, httpPort: http.port,
       stop: () => (stopping ??= closeAll().then(() => log.info('relais stopped'))),
     };
   } catch (err) {

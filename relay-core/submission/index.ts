@@ -13,7 +13,7 @@
 // smtp.authFailureLimit, smtp.authFailureWindowMs, smtp.maxClients,
 // smtp.socketTimeoutMs, tls.certFile, tls.keyFile.
 export { SubmissionServer } from './server.ts';
-export type { SubmissionOptions, SubmissionQueue, SubmissionUsers } from './server.ts';
+export type { SubmissionBlacklist, SubmissionOptions, SubmissionQueue, SubmissionUsers } from './server.ts';
 export { loadTlsCredentials, TlsConfigError } from './tls.ts';
 export type { TlsCredentialOptions, TlsCredentials } from './tls.ts';
 export { parseFromAddresses, normalizeLineEndings, formatReceivedHeader } from './message.ts';

@@ -28,6 +28,11 @@ export interface SubmissionQueue {
   enqueue(msg: { mailFrom: string; submittedBy: string | null; rcptTo: string[]; body: Buffer }): Promise<string>;
 }
 
+/** The admin's blacklists (relay-core/policy), matched from memory. */
+export interface SubmissionBlacklist {
+  match(kind: 'sender' | 'recipient', address: string): { pattern: string; reason: string } | null;
+}
+
 export interface SubmissionUsers {
   authenticate(login: string, password: string): Promise<{ login: string; allowedSenders: string[] } | null>;
 }
@@ -38,6 +43,8 @@ type SmtpConfig = Config['smtp'];
 export interface SubmissionOptions extends SmtpConfig {
   queue: SubmissionQueue;
   users: SubmissionUsers;
+  /** Refuses blacklisted senders at MAIL and recipients at RCPT; none when absent. */
+  blacklist?: SubmissionBlacklist;
   /** Name in the greeting, EHLO reply and Received: fields. */
   hostname: string;
   tls: { key: string | Buffer; cert: string | Buffer };
@@ -222,7 +229,13 @@ export class SubmissionServer {
   #checkMailFrom(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
     if (this.#isClosing) return buildReply(421, '4.3.2 Service shutting down, try again later');
     const user = this.#sender(session);
-    if (user instanceof Error || user === null) return user;
+    if (user instanceof Error) return user;
+    const blocked = address.address ? this.#o.blacklist?.match('sender', address.address) : null;
+    if (blocked) {
+      this.#o.log.warn('sender refused: blacklisted', { client: session.remoteAddress, pattern: blocked.pattern });
+      return this.#refuse(session, 550, `5.7.1 <${address.address}>: Sender address rejected: ${blocked.reason}`);
+    }
+    if (user === null) return null;
     // Only the relay itself sends DSNs (null sender); from a user it is a way to dodge bounces.
     if (address.address === '') return this.#refuse(session, 553, '5.7.1 <>: Sender address rejected: the null sender is not allowed');
     if (!isSenderAllowed(user.allowedSenders, address.address)) {
@@ -237,6 +250,8 @@ export class SubmissionServer {
     if (user instanceof Error) return user;
     const refusal = checkRecipient(address.address);
     if (refusal) return this.#refuse(session, refusal.code, refusal.text);
+    const blocked = this.#o.blacklist?.match('recipient', address.address);
+    if (blocked) return this.#refuse(session, 550, `5.7.1 <${address.address}>: Recipient address rejected: ${blocked.reason}`);
     if (session.envelope.rcptTo.length >= this.#o.maxRecipients) return buildReply(452, '4.5.3 Too many recipients');
     return null;
   }

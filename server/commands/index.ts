@@ -1,24 +1,28 @@
 // Admin commands that need the database: run in the CLI process, or inside a
 // running relais through the control socket. Same code, same output.
 import type { UserService } from '../../relay-core/auth/index.ts';
+import type { BlacklistService } from '../../relay-core/policy/index.ts';
 import type { QueueAdmin } from '../../relay-core/queue/index.ts';
+import { runBlacklistCommand } from './blacklist.ts';
 import { runQueueCommand } from './queue.ts';
 import { runUserCommand } from './user.ts';
 
 export interface AdminCommandDeps {
   users: UserService;
   admin: QueueAdmin;
+  blacklist: BlacklistService;
   stdin: NodeJS.ReadableStream;
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
-export const ADMIN_COMMANDS = ['user', 'queue'];
+export const ADMIN_COMMANDS = ['user', 'queue', 'blacklist'];
 
 export async function runAdminCommand(argv: string[], deps: AdminCommandDeps): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'queue') return runQueueCommand(rest, deps);
   if (command === 'user') return runUserCommand(rest, deps);
+  if (command === 'blacklist') return runBlacklistCommand(rest, deps);
   deps.err(`relais: unknown command ${command}`);
   return 2;
 }

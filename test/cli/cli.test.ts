@@ -103,6 +103,24 @@ describe('relais user and queue against a running relay', () => {
     expect(usage.code).toBe(2);
   });
 
+  it('blacklists a recipient domain, which the running relay then refuses at RCPT', async () => {
+    const noReason = await runCli(['blacklist', 'add', 'recipient', '@spamtrap.test'], env);
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toContain('--reason is required');
+    const add = await runCli(['blacklist', 'add', 'recipient', '@spamtrap.test', '--reason', 'known spam trap'], env);
+    expect(add.code, add.stderr).toBe(0);
+    expect(JSON.parse((await runCli(['blacklist', 'list', '--json'], env)).stdout)).toMatchObject([
+      { kind: 'recipient', pattern: '@spamtrap.test', reason: 'known spam trap' },
+    ]);
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1', port: relay.smtpPort, secure: false, requireTLS: true,
+      tls: { rejectUnauthorized: false }, auth: { user: 'alice', pass: 'correct horse' },
+    });
+    await expect(transport.sendMail({ from: 'alice@example.org', to: 'x@spamtrap.test', text: 'x' })).rejects.toThrow(/known spam trap/);
+    expect((await runCli(['blacklist', 'remove', 'recipient', '@spamtrap.test'], env)).code).toBe(0);
+    expect((await runCli(['blacklist', 'remove', 'recipient', '@spamtrap.test'], env)).code).toBe(1);
+  });
+
   it('answers /healthz and /readyz over HTTP', async () => {
     const health = await fetch(`http://127.0.0.1:${relay.httpPort}/healthz`);
     expect(health.status).toBe(200);
