@@ -71,6 +71,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
       nodeId: `${osHostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
       hostname: config.hostname,
       schedule: config.queue,
+      delayWarningMs: config.queue.delayWarningMs,
       leaseMs: config.queue.leaseMs,
     });
     const admin = new QueueAdmin({ db });

@@ -56,6 +56,17 @@ describe('DSN', () => {
     expect(dsn).toContain('maximum time in the queue; last answer: 451 4.7.1 greylisted');
   });
 
+  it('warns of a delay with Action: delayed and the transient status, without claiming a failure', () => {
+    const dsn = buildDsn({
+      reportingMta: 'r', queueId: 'Q4', mailFrom: 'a@b', arrivalDate: new Date(0), originalHeaders: 'Subject: x',
+      recipients: [{ rcptTo: 'c@d', reason: 'delayed', reply: parseReply(452, '4.2.2 mailbox full'), remoteMta: 'mx', lastAttemptAt: null }],
+    }).toString();
+    expect(dsn).toContain('Subject: Delayed Mail (still being retried)');
+    expect(dsn).toContain('Action: delayed\r\nStatus: 4.2.2');
+    expect(dsn).toContain('This is only a warning');
+    expect(dsn).not.toContain('Action: failed');
+  });
+
   it('cannot be broken by hostile reply text or addresses', () => {
     const dsn = buildDsn({
       reportingMta: 'r', queueId: 'Q3', mailFrom: 'a@b\r\nBcc: evil@x', arrivalDate: new Date(0), originalHeaders: 'Subject: x',

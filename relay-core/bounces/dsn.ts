@@ -6,8 +6,11 @@ import { formatReply, type Reply } from './reply.ts';
 
 export interface FailedRecipient {
   rcptTo: string;
-  /** `bounced`: a 5xx answer; `expired`: gave up after the maximum queue lifetime. */
-  reason: 'bounced' | 'expired';
+  /**
+   * `bounced`: a 5xx answer; `expired`: gave up after the maximum queue
+   * lifetime; `delayed`: still being retried (a warning, RFC 3464 Action: delayed).
+   */
+  reason: 'bounced' | 'expired' | 'delayed';
   /** The last answer seen, if any server answered. */
   reply: Reply | null;
   remoteMta: string | null;
@@ -31,7 +34,15 @@ function oneLine(text: string, max = 900): string {
 
 function statusOf(r: FailedRecipient): string {
   if (r.reason === 'expired') return '4.4.7';
-  return r.reply?.enhanced ?? (r.reply && r.reply.code >= 500 ? '5.0.0' : '5.0.0');
+  if (r.reason === 'delayed') return r.reply?.enhanced?.startsWith('4.') ? r.reply.enhanced : '4.0.0';
+  return r.reply?.enhanced?.startsWith('5.') ? r.reply.enhanced : '5.0.0';
+}
+
+function explain(r: FailedRecipient): string {
+  const answer = r.reply ? formatReply(r.reply) : '';
+  if (r.reason === 'expired') return `delivery gave up after the maximum time in the queue${answer ? `; last answer: ${answer}` : ''}`;
+  if (r.reason === 'delayed') return `not delivered yet, still trying${answer ? `; last answer: ${answer}` : ''}`;
+  return `${r.remoteMta ? `host ${r.remoteMta} said: ` : ''}${answer || 'permanent failure'}`;
 }
 
 /** The header block of a raw message (up to the first empty line), CRLF line ends. */
@@ -46,19 +57,13 @@ export function buildDsn(input: DsnInput): Buffer {
   const now = input.now ?? new Date();
   const boundary = `relais-dsn-${randomBytes(12).toString('hex')}`;
   const host = oneLine(input.reportingMta, 255);
-  const explanation = input.recipients
-    .map((r) => {
-      const why = r.reason === 'expired'
-        ? `delivery gave up after the maximum time in the queue${r.reply ? `; last answer: ${formatReply(r.reply)}` : ''}`
-        : `${r.remoteMta ? `host ${r.remoteMta} said: ` : ''}${r.reply ? formatReply(r.reply) : 'permanent failure'}`;
-      return `<${oneLine(r.rcptTo, 320)}>: ${oneLine(why)}`;
-    })
-    .join('\r\n\r\n');
+  const explanation = input.recipients.map((r) => `<${oneLine(r.rcptTo, 320)}>: ${oneLine(explain(r))}`).join('\r\n\r\n');
+  const isWarning = input.recipients.every((r) => r.reason === 'delayed');
   const perRecipient = input.recipients
     .map((r) => {
       const lines = [
         `Final-Recipient: rfc822; ${oneLine(r.rcptTo, 320)}`,
-        'Action: failed',
+        `Action: ${r.reason === 'delayed' ? 'delayed' : 'failed'}`,
         `Status: ${statusOf(r)}`,
       ];
       if (r.remoteMta) lines.push(`Remote-MTA: dns; ${oneLine(r.remoteMta, 255)}`);
@@ -71,7 +76,7 @@ export function buildDsn(input: DsnInput): Buffer {
   const message = [
     `From: Mail Delivery System <MAILER-DAEMON@${host}>`,
     `To: <${oneLine(input.mailFrom, 320)}>`,
-    'Subject: Undelivered Mail Returned to Sender',
+    `Subject: ${isWarning ? 'Delayed Mail (still being retried)' : 'Undelivered Mail Returned to Sender'}`,
     `Date: ${now.toUTCString().replace('GMT', '+0000')}`,
     `Message-ID: <${Date.now().toString(36)}.${randomBytes(6).toString('hex')}@${host}>`,
     'Auto-Submitted: auto-replied',
@@ -84,7 +89,9 @@ export function buildDsn(input: DsnInput): Buffer {
     '',
     `This is the mail system at host ${host}.`,
     '',
-    'Your message could not be delivered to one or more recipients.',
+    isWarning
+      ? 'Your message could not be delivered yet to one or more recipients. This is only a warning: delivery will be tried again, and you will be told if it finally fails.'
+      : 'Your message could not be delivered to one or more recipients.',
     '',
     explanation,
     '',

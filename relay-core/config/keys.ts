@@ -99,6 +99,8 @@ export const KEYS: KeyDef[] = [
     description: 'Longest delay between retries; the delay doubles from retryFirstMs up to this.' },
   { path: 'queue.maxAgeMs', env: 'RELAIS_QUEUE_MAX_AGE_MS', type: ms, default: 432000000,
     description: 'Time after which an undelivered recipient expires and its sender gets a DSN (5 days).' },
+  { path: 'queue.delayWarningMs', env: 'RELAIS_DELAY_WARNING_MS', type: ms, default: 0,
+    description: 'After this long in the queue, the sender is warned once that a recipient is still being retried (like Postfix delay_warning_time). 0: never.' },
   { path: 'queue.leaseMs', env: 'RELAIS_LEASE_MS', type: positiveInt, default: 900000,
     description: 'How long a worker owns claimed work; after it, another node takes the work over.' },
   { path: 'queue.pollIntervalMs', env: 'RELAIS_POLL_INTERVAL_MS', type: positiveInt, default: 1000,

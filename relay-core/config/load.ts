@@ -35,6 +35,7 @@ export interface Config {
     retryFirstMs: number;
     retryMaxMs: number;
     maxAgeMs: number;
+    delayWarningMs: number;
     leaseMs: number;
     pollIntervalMs: number;
     claimBatch: number;

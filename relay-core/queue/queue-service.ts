@@ -23,6 +23,8 @@ export interface QueueServiceOptions {
   /** Reporting MTA name in DSNs. */
   hostname: string;
   schedule: RetrySchedule;
+  /** Warn the sender once after a recipient has waited this long; 0: never. */
+  delayWarningMs?: number;
   leaseMs: number;
   random?: () => number;
 }
@@ -37,6 +39,7 @@ interface ClaimRow {
   mail_from: string;
   received_at: Date;
   lease_until: Date;
+  is_delay_warned: boolean;
   body: Uint8Array | null;
 }
 
@@ -113,7 +116,7 @@ export class QueueService {
            order by next_attempt_at
            limit ?
            for update skip locked)
-         returning r.id, r.message_id, r.rcpt_to, r.domain, r.lease_epoch, r.attempts, r.lease_until, r.next_attempt_at,
+         returning r.id, r.message_id, r.rcpt_to, r.domain, r.lease_epoch, r.attempts, r.lease_until, r.next_attempt_at, r.is_delay_warned,
                    m.mail_from, m.received_at)
        select c.*, case when c.id = min(c.id) over (partition by c.message_id) and m.size_bytes <= ? then m.body end as body
        from claimed c join message m on m.id = c.message_id
@@ -130,6 +133,7 @@ export class QueueService {
       mailFrom: r.mail_from,
       receivedAt: new Date(r.received_at),
       leaseUntil: new Date(r.lease_until),
+      isDelayWarned: Boolean(r.is_delay_warned),
       ...(r.body ? { body: toBuffer(r.body) } : {}),
     }));
   }
@@ -167,8 +171,14 @@ export class QueueService {
   async #recordBatch(lists: AttemptResult[][]): Promise<number[]> {
     const planned = this.#plan(lists.flat());
     // A DSN quotes the original headers: those messages are deleted only after it is queued.
-    const needsDsn = planned.filter((p) => (p.outcome.state === 'bounced' || p.outcome.state === 'expired') && p.outcome.sender);
-    const keep = [...new Set(needsDsn.map((p) => p.outcome.messageId))];
+    const failures = planned.filter((p) => (p.outcome.state === 'bounced' || p.outcome.state === 'expired') && p.outcome.sender);
+    const keep = [...new Set(failures.map((p) => p.outcome.messageId))];
+    const warnAfterMs = this.#o.delayWarningMs ?? 0;
+    const delays = warnAfterMs > 0
+      ? planned.filter(({ result: { claim }, outcome }) =>
+          outcome.state === 'deferred' && outcome.sender && !claim.isDelayWarned && Date.now() - claim.receivedAt.getTime() >= warnAfterMs)
+      : [];
+    const needsDsn = [...failures, ...delays];
     const events: RelayEvent[] = [];
     const run = async (sql: Sql) => {
       const applied = new Set<string>();
@@ -180,9 +190,11 @@ export class QueueService {
           else events.push({ type: 'message.deleted', payload: { messageId: row.id } });
         }
       }
-      const failed = needsDsn.filter((p) => applied.has(p.outcome.recipientId));
-      if (failed.length) {
-        events.push(...(await this.#queueDsns(sql, failed)));
+      const notices = needsDsn.filter((p) => applied.has(p.outcome.recipientId));
+      if (notices.length) events.push(...(await this.#queueDsns(sql, notices)));
+      const warned = delays.filter((p) => applied.has(p.outcome.recipientId)).map((p) => p.outcome.recipientId);
+      if (warned.length) await sql.query('update recipient set is_delay_warned = true where id in (?)', [warned]);
+      if (keep.length) {
         const deleted = deleteFinishedStatement(keep);
         for (const row of await sql.query<{ id: string }>(deleted.sql, deleted.params)) {
           events.push({ type: 'message.deleted', payload: { messageId: row.id } });
@@ -190,7 +202,7 @@ export class QueueService {
       }
       return applied;
     };
-    const applied = keep.length ? await this.#o.db.transaction(run) : await run(this.#o.db);
+    const applied = needsDsn.length ? await this.#o.db.transaction(run) : await run(this.#o.db);
     for (const { outcome } of planned) {
       if (!applied.has(outcome.recipientId)) continue;
       events.push({
@@ -226,7 +238,7 @@ export class QueueService {
     });
   }
 
-  /** Queues one DSN per message for its failed recipients, in the caller's transaction. */
+  /** Queues one DSN per message for its failed (or delayed) recipients, in the caller's transaction. */
   async #queueDsns(sql: Sql, failed: { result: AttemptResult; outcome: PlannedOutcome }[]): Promise<RelayEvent[]> {
     const byMessage = new Map<string, typeof failed>();
     for (const f of failed) byMessage.set(f.outcome.messageId, [...(byMessage.get(f.outcome.messageId) ?? []), f]);
@@ -242,7 +254,7 @@ export class QueueService {
       const mailFrom = list[0]!.result.claim.mailFrom;
       const recipients: FailedRecipient[] = list.map(({ result, outcome }) => ({
         rcptTo: result.claim.rcptTo,
-        reason: outcome.state === 'expired' ? 'expired' : 'bounced',
+        reason: outcome.state === 'expired' ? 'expired' : outcome.state === 'deferred' ? 'delayed' : 'bounced',
         reply: result.reply,
         remoteMta: result.mxHost,
         lastAttemptAt: new Date(),

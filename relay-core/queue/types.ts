@@ -31,6 +31,8 @@ export interface Claim {
   mailFrom: string;
   receivedAt: Date;
   leaseUntil: Date;
+  /** Whether the sender was already warned that this recipient is delayed. */
+  isDelayWarned: boolean;
   /** The message body, when it came with the claim (small messages: on one claim per message). */
   body?: Buffer;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
-import { relayEnv, runCli, spawnRelay, type SpawnedRelay } from '../support/relay.ts';
+import { relayEnv, runCli, spawnRelay, waitFor, type SpawnedRelay } from '../support/relay.ts';
 
 let db: TestDatabase;
 let env: Record<string, string>;
@@ -116,7 +116,17 @@ describe('relais user and queue against a running relay', () => {
       host: '127.0.0.1', port: relay.smtpPort, secure: false, requireTLS: true,
       tls: { rejectUnauthorized: false }, auth: { user: 'alice', pass: 'correct horse' },
     });
-    await expect(transport.sendMail({ from: 'alice@example.org', to: 'x@spamtrap.test', text: 'x' })).rejects.toThrow(/known spam trap/);
+    // Through the control socket (PGlite) the change is seen at once; written
+    // straight to PostgreSQL, the running relay reloads its lists within seconds.
+    const refusal = await waitFor(async () => {
+      try {
+        await transport.sendMail({ from: 'alice@example.org', to: 'x@spamtrap.test', text: 'x' });
+        return null;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }, 15_000, 'the blacklist to apply');
+    expect(refusal).toMatch(/550 5\.7\.1 <x@spamtrap\.test>: Recipient address rejected: known spam trap/);
     expect((await runCli(['blacklist', 'remove', 'recipient', '@spamtrap.test'], env)).code).toBe(0);
     expect((await runCli(['blacklist', 'remove', 'recipient', '@spamtrap.test'], env)).code).toBe(1);
   });
