@@ -7,9 +7,11 @@ import { checkConfigFile, ConfigError, describeConfig, loadConfig, type Config }
 import { jsonLogger } from '../relay-core/log.ts';
 import { BlacklistService } from '../relay-core/policy/index.ts';
 import { QueueAdmin } from '../relay-core/queue/index.ts';
+import { StatsReport } from '../relay-core/stats/index.ts';
 import { ADMIN_COMMANDS, runAdminCommand } from './commands/index.ts';
 import { BLACKLIST_USAGE } from './commands/blacklist.ts';
 import { QUEUE_USAGE } from './commands/queue.ts';
+import { STATS_USAGE } from './commands/stats.ts';
 import { USER_USAGE } from './commands/user.ts';
 import { sendControlRequest } from './control.ts';
 import { openMigratedDb, startRelay } from './relay.ts';
@@ -20,7 +22,7 @@ const USAGE = `usage: relais [--config FILE] <command>
   migrate                    create or update the database schema
   config show                print the effective configuration (secrets masked)
   config check FILE          validate a configuration file
-${[USER_USAGE, QUEUE_USAGE, BLACKLIST_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
+${[USER_USAGE, QUEUE_USAGE, BLACKLIST_USAGE, STATS_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
 
 The configuration is read from --config FILE, $RELAIS_CONFIG or ./relais.toml,
 then RELAIS_* environment variables (see 'relais config show').`;
@@ -71,6 +73,7 @@ async function runAdmin(config: Config, argv: string[]): Promise<number> {
       users: new UserService({ db }),
       admin: new QueueAdmin({ db }),
       blacklist: new BlacklistService({ db }),
+      stats: new StatsReport({ db }),
       stdin: Readable.from([stdin]),
       out,
       err,

@@ -14,7 +14,7 @@ import { EventBus } from '../relay-core/events/index.ts';
 import { BlacklistService } from '../relay-core/policy/index.ts';
 import type { Logger } from '../relay-core/log.ts';
 import { QueueAdmin, QueueService } from '../relay-core/queue/index.ts';
-import { addressHasher, loadRelaySecret } from '../relay-core/stats/index.ts';
+import { addressHasher, loadRelaySecret, StatsReport } from '../relay-core/stats/index.ts';
 import { loadTlsCredentials, SubmissionServer } from '../relay-core/submission/index.ts';
 import { runAdminCommand } from './commands/index.ts';
 import { startControlServer } from './control.ts';
@@ -87,6 +87,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
         users,
         admin,
         blacklist,
+        stats: new StatsReport({ db }),
         stdin: Readable.from([request.stdin]),
         out: (text) => lines.push({ stream: 'out', text }),
         err: (text) => lines.push({ stream: 'err', text }),

@@ -4,5 +4,7 @@
 // reads no config keys (the hash secret lives in the database).
 export { COUNTERS, counterUpsertSql, counterValues } from './counters.ts';
 export type { CounterName, CounterTable } from './counters.ts';
+export { StatsReport } from './report.ts';
+export type { Counts, StatsSummary } from './report.ts';
 export { addressHasher, domainOf, loadRelaySecret, normalizeAddress } from './address.ts';
 export type { AddressHasher } from './address.ts';

@@ -4,6 +4,8 @@
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRelay } from '../../server/relay.ts';
+import { StatsReport, type StatsSummary } from '../../relay-core/stats/index.ts';
+import { runStatsCommand } from '../../server/commands/stats.ts';
 import { waitFor } from '../support/relay.ts';
 import type { SinkMx } from '../support/sink-mx.ts';
 import { startMailWorld, type MailWorld } from '../support/world.ts';
@@ -99,3 +101,23 @@ describe('relay pipeline', () => {
     expect(attempts.every((a) => a.mx_host === 'mx.dest.test' && a.is_tls === true)).toBe(true);
   });
 });
+
+describe('relais stats', () => {
+  it('shows what was sent per sender and per destination, and refuses a bad window', async () => {
+    const lines: string[] = [];
+    const errors: string[] = [];
+    const deps = { stats: new StatsReport({ db: relay.db }), out: (l: string) => lines.push(l), err: (l: string) => errors.push(l) };
+    expect(await runStatsCommand(['--json'], deps)).toBe(0);
+    const summary = JSON.parse(lines.join('\n')) as StatsSummary;
+    expect(summary.totals).toMatchObject({ received: 3, delivered: 3, bounced: 1 });
+    expect(summary.senders).toEqual([expect.objectContaining({ sender: 'alice@example.org', received: 3, delivered: 3, bounced: 1 })]);
+    expect(summary.destinations).toContainEqual(expect.objectContaining({ domain: 'dest.test', delivered: 3, bounced: 1, deferred: 1 }));
+    lines.length = 0;
+    expect(await runStatsCommand(['--sender', 'Alice@Example.org'], deps)).toBe(0);
+    expect(lines.join('\n')).toContain('alice@example.org');
+    expect(lines.join('\n')).not.toContain('dest.test');
+    expect(await runStatsCommand(['--hours', 'lots'], deps)).toBe(2);
+    expect(errors.join('\n')).toContain('--hours must be a whole number');
+  });
+});
+
