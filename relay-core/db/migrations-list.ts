@@ -4,9 +4,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128000000 } from '../../migrations/Migration20261128000000.ts';
 import { Migration20261128100000 } from '../../migrations/Migration20261128100000.ts';
 import { Migration20261128110000 } from '../../migrations/Migration20261128110000.ts';
+import { Migration20261128120000 } from '../../migrations/Migration20261128120000.ts';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128000000', class: Migration20261128000000 },
   { name: 'Migration20261128100000', class: Migration20261128100000 },
   { name: 'Migration20261128110000', class: Migration20261128110000 },
+  { name: 'Migration20261128120000', class: Migration20261128120000 },
 ];

@@ -33,7 +33,13 @@ export interface DbOptions {
 
 function sqlOf(em: EntityManager): Sql {
   return {
-    query: async <T>(sql: string, params: unknown[] = []) => (await em.execute(sql, params as never[])) as T[],
+    query: async <T>(sql: string, params: unknown[] = []) => {
+      const result = (await em.execute(sql, params as never[])) as unknown[];
+      // The PGlite driver answers a query whose parameters contain ";" with
+      // one result set per statement, [[rows]]: rows are objects, never
+      // arrays, so a nested answer is unwrapped to its last result set.
+      return (Array.isArray(result[0]) ? result.at(-1) : result) as T[];
+    },
   };
 }
 

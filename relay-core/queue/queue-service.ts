@@ -3,7 +3,7 @@
 // a second outcome; final outcomes turned into counters, DSNs and a deleted
 // message. Writes go through group commit, one statement per batch where it
 // can (queue-sql.ts).
-import { buildDsn, headersOf, verdictOf, type FailedRecipient } from '../bounces/index.ts';
+import { buildDsn, classifyReply, headersOf, type FailedRecipient } from '../bounces/index.ts';
 import type { Db, Sql } from '../db/index.ts';
 import type { EventBus, RelayEvent } from '../events/index.ts';
 import type { AddressHasher } from '../stats/index.ts';
@@ -182,7 +182,7 @@ export class QueueService {
     const events: RelayEvent[] = [];
     const run = async (sql: Sql) => {
       const applied = new Set<string>();
-      // Bounded statements: PostgreSQL takes at most 65535 parameters (13 per outcome here).
+      // Bounded statements: PostgreSQL takes at most 65535 parameters (14 per outcome here).
       for (let at = 0; at < planned.length; at += 2000) {
         const statement = recordStatement(planned.slice(at, at + 2000).map((p) => p.outcome), keep);
         for (const row of await sql.query<{ kind: string; id: string }>(statement.sql, statement.params)) {
@@ -220,8 +220,11 @@ export class QueueService {
     const now = new Date();
     return results.map((result) => {
       const { claim, reply } = result;
-      const verdict = result.isPermanent ? 'bounce' : verdictOf(reply);
-      let state: RecipientState = verdict === 'delivered' ? 'delivered' : verdict === 'bounce' ? 'bounced' : 'deferred';
+      const { category, action } = classifyReply(reply);
+      // A policy block (our IP listed) or a rate limit defers even on a 5xx:
+      // the address is not at fault, and it must never be bounced for it.
+      const verdict = result.isPermanent ? 'bounce' : action;
+      let state: RecipientState = verdict === 'deliver' ? 'delivered' : verdict === 'bounce' ? 'bounced' : 'deferred';
       let next: Date | null = null;
       if (state === 'deferred') {
         next = nextAttemptAt(this.#o.schedule, claim.attempts + 1, claim.receivedAt, now, this.#o.random);
@@ -230,7 +233,7 @@ export class QueueService {
       return {
         result,
         outcome: {
-          recipientId: claim.recipientId, epoch: claim.epoch, messageId: claim.messageId, state, next,
+          recipientId: claim.recipientId, epoch: claim.epoch, messageId: claim.messageId, state, category, next,
           code: reply.code, enhanced: reply.enhanced, text: reply.text, mxHost: result.mxHost, isTls: result.isTls,
           recipientHash: this.#o.hashAddress(claim.rcptTo), domain: claim.domain, sender: claim.mailFrom.toLowerCase(),
         },

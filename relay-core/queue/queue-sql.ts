@@ -75,6 +75,8 @@ export interface PlannedOutcome {
   epoch: number;
   messageId: string;
   state: RecipientState;
+  /** What the reply means (relay-core/bounces classification). */
+  category: string;
   next: Date | null;
   code: number;
   enhanced: string | null;
@@ -104,11 +106,11 @@ function countsFrom(keyColumn: string, where = 'true'): string {
  */
 export function recordStatement(outcomes: PlannedOutcome[], keepMessageIds: string[]): Statement {
   const counts = (table: CounterTable, key: string, where?: string) => counterUpsertSql(table, countsFrom(key, where));
-  const values = `select * from (values ${valuesList(outcomes.length, '(?::bigint, ?::int, ?::text, ?::text, ?::timestamptz, ?::int, ?::text, ?::text, ?::text, ?::boolean, ?::text, ?::text, ?::text)')})
-    as v(id, epoch, message_id, state, next, code, enhanced, text, mx, tls, hash, domain, sender)`;
+  const values = `select * from (values ${valuesList(outcomes.length, '(?::bigint, ?::int, ?::text, ?::text, ?::timestamptz, ?::int, ?::text, ?::text, ?::text, ?::boolean, ?::text, ?::text, ?::text, ?::text)')})
+    as v(id, epoch, message_id, state, next, code, enhanced, text, mx, tls, hash, domain, sender, category)`;
   const params: unknown[] = outcomes.flatMap((o) => [
     o.recipientId, o.epoch, o.messageId, o.state, o.next, o.code, o.enhanced, o.text.slice(0, 2000), o.mxHost, o.isTls,
-    o.recipientHash, o.domain, o.sender,
+    o.recipientHash, o.domain, o.sender, o.category,
   ]);
   if (keepMessageIds.length) params.push(keepMessageIds);
   const sql = `with outcome as (${values}),
@@ -123,8 +125,8 @@ updated as (
 applied as (select o.* from outcome o join updated u on u.id = o.id),
 attempts as (
   -- Keyed by recipient hash, not by message: the log outlives the message.
-  insert into attempt (recipient_hash, domain, outcome, mx_host, is_tls, code, enhanced, text)
-  select hash, domain, state, mx, tls, code, enhanced, text from applied),
+  insert into attempt (recipient_hash, domain, outcome, category, mx_host, is_tls, code, enhanced, text)
+  select hash, domain, state, category, mx, tls, code, enhanced, text from applied),
 sender_counts as (${counts('sender_stat', 'sender', "sender <> ''")}),
 recipient_counts as (${counts('recipient_stat', 'hash')}),
 destination_counts as (${counts('destination_stat', 'domain')}),

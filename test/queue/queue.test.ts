@@ -118,6 +118,17 @@ describe('queue', () => {
     expect(await queue.loadBody(bigId)).toEqual(large);
   });
 
+  it('records an outcome whose reply text holds SQL-looking characters, and reports it applied', async () => {
+    await drain();
+    await queue.enqueue({ mailFrom: 'a@example.org', submittedBy: null, rcptTo: ['q@eight.test'], body: body('8') });
+    const [claim] = await queue.claimDue(10);
+    const hostile = parseReply(451, "4.7.1 try later; drop table message; -- ' \" ?");
+    expect(await queue.recordAttempts([{ claim: claim!, reply: hostile, mxHost: 'mx;1', isTls: false }])).toBe(1);
+    const [r] = (await admin.list())[0]!.recipients;
+    expect(r!.lastReply).toEqual(hostile);
+    expect(r!.lastMx).toBe('mx;1');
+  });
+
   it('rejects a message without recipients and keeps nothing of it', async () => {
     await drain();
     await expect(queue.enqueue({ mailFrom: 'a@example.org', submittedBy: null, rcptTo: [], body: body('6') })).rejects.toThrow(/recipient/);

@@ -42,4 +42,22 @@ describe('queue lifetime and delay warnings', () => {
     expect(outcomes.at(-1)!.outcome).toBe('expired');
     expect(outcomes.length).toBeGreaterThan(2);
   });
+
+  it('a 554 5.7.1 blocklist refusal is a policy block: deferred and retried, never bounced as an invalid address', async () => {
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: relay.smtpPort, secure: false, ignoreTLS: true });
+    await transport.sendMail({ from: 'app@example.org', to: 'blocked-2@dest.test', subject: 'blocked', text: 'x' });
+    const first = await waitFor(async () => {
+      const r = (await relay.admin.list())[0]?.recipients[0];
+      return r?.state === 'deferred' ? r : null;
+    }, 20_000, 'a deferral');
+    expect(first!.lastReply).toMatchObject({ code: 554, enhanced: '5.7.1' });
+    await senderMx.waitFor((m) => m.some((x) => x.body.toString().includes('blocked-2@dest.test') && x.body.toString().includes('Status: 4.4.7')), 20_000);
+    const notices = senderMx.messages.filter((x) => x.body.toString().includes('blocked-2@dest.test')).map((x) => x.body.toString());
+    expect(notices.some((n) => n.includes('Status: 5.7.1') && n.includes('Action: failed'))).toBe(false);
+    const categories = await relay.db.query<{ category: string; outcome: string }>(
+      "select category, outcome from attempt where domain = 'dest.test' and code = 554 order by id",
+    );
+    expect(categories.length).toBeGreaterThan(1);
+    expect(categories.every((c) => c.category === 'policy-block' && c.outcome !== 'bounced')).toBe(true);
+  });
 });

@@ -5,6 +5,7 @@
 //   unknown…  550 5.1.1 <addr>: Recipient address rejected: User unknown
 //   greylist… 451 4.7.1 Greylisted, try again later — the first time only
 //   full…     452 4.2.2 Mailbox full
+//   blocked…  554 5.7.1 … blocked using zen.spamhaus.org (our IP is listed: a policy block)
 //   slow…     the reply to DATA comes after slowDataMs
 //   drop…     the connection is cut while the message is being sent
 // STARTTLS is offered with a self-signed certificate, AUTH is not. Every
@@ -118,6 +119,9 @@ export async function startSinkMx(options: SinkMxOptions): Promise<SinkMx> {
         return callback(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected: User unknown`));
       }
       if (local.startsWith('full')) return callback(smtpError(452, '4.2.2 Mailbox full'));
+      if (local.startsWith('blocked')) {
+        return callback(smtpError(554, '5.7.1 Service unavailable; Client host [192.0.2.25] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.25'));
+      }
       if (local.startsWith('greylist') && !greylisted.has(address.address.toLowerCase())) {
         greylisted.add(address.address.toLowerCase());
         return callback(smtpError(451, '4.7.1 Greylisted, try again later'));
