@@ -2,6 +2,7 @@
 // commands (user, queue). Admin commands go through the control socket of a
 // running relais when it holds the embedded database, else to the database.
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { UserService } from '../relay-core/auth/index.ts';
 import { checkConfigFile, ConfigError, describeConfig, loadConfig, type Config } from '../relay-core/config/index.ts';
 import { jsonLogger } from '../relay-core/log.ts';
@@ -68,7 +69,6 @@ async function runAdmin(config: Config, argv: string[]): Promise<number> {
   }
   const db = await openMigratedDb(config);
   try {
-    const { Readable } = await import('node:stream');
     return await runAdminCommand(argv, {
       users: new UserService({ db }),
       admin: new QueueAdmin({ db }),

@@ -77,6 +77,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     const admin = new QueueAdmin({ db });
     const users = new UserService({ db });
     const blacklist = new BlacklistService({ db });
+    const stats = new StatsReport({ db });
     await blacklist.start();
     closers.push(async () => blacklist.stop());
 
@@ -87,7 +88,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
         users,
         admin,
         blacklist,
-        stats: new StatsReport({ db }),
+        stats,
         stdin: Readable.from([request.stdin]),
         out: (text) => lines.push({ stream: 'out', text }),
         err: (text) => lines.push({ stream: 'err', text }),

@@ -5,7 +5,7 @@
 // for the next one; when none is left the job is deferred with the last
 // answer, and if no target could even be connected to, the whole waiting
 // backlog of the domain with it (Postfix's "destination unreachable").
-import { localReply, verdictOf, type Reply } from '../bounces/index.ts';
+import { classifyReply, localReply, type Reply } from '../bounces/index.ts';
 import type { Logger } from '../log.ts';
 import type { AttemptResult, QueueService } from '../queue/index.ts';
 import type { Backlog, DeliveryJob } from './backlog.ts';
@@ -158,8 +158,9 @@ export class DestinationWorker {
     await this.#ctx.record(results);
     const tally: Record<string, number> = {};
     for (const r of results) {
-      const verdict = verdictOf(r.reply);
-      tally[verdict] = (tally[verdict] ?? 0) + 1;
+      // The queue's own decision (a policy block defers even on 5xx), not the bare code class.
+      const { action } = classifyReply(r.reply);
+      tally[action] = (tally[action] ?? 0) + 1;
     }
     // No addresses in the log: it outlives the queue row (DESIGN.md principle 2).
     this.#ctx.log.info('delivery attempt', {
