@@ -16,6 +16,7 @@ export interface KeyDef {
 }
 
 const ms = z.coerce.number().int().min(0);
+const count = z.coerce.number().int().min(0);
 const positiveInt = z.coerce.number().int().min(1);
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform(
@@ -93,6 +94,9 @@ export const KEYS: KeyDef[] = [
   { path: 'delivery.commandTimeoutMs', env: 'RELAIS_COMMAND_TIMEOUT_MS', type: ms, default: 300000,
     description: 'Time allowed for any one SMTP reply from an MX (a tarpitting MX is given up after it).' },
 
+  { path: 'delivery.throttlePauseMs', env: 'RELAIS_THROTTLE_PAUSE_MS', type: ms, default: 60000,
+    description: 'After a destination asks us to slow down (rate limit) or blocks us (policy block), this node sends it nothing for this long, then one session at a time for ten times as long; each new signal doubles the pause, up to 16 times.' },
+
   { path: 'queue.retryFirstMs', env: 'RELAIS_RETRY_FIRST_MS', type: ms, default: 300000,
     description: 'Delay before the first retry of a deferred recipient (5 minutes, like Postfix).' },
   { path: 'queue.retryMaxMs', env: 'RELAIS_RETRY_MAX_MS', type: ms, default: 3600000,
@@ -107,4 +111,24 @@ export const KEYS: KeyDef[] = [
     description: 'How often the delivery loop looks for due work when nothing woke it.' },
   { path: 'queue.claimBatch', env: 'RELAIS_CLAIM_BATCH', type: positiveInt, default: 200,
     description: 'Most recipients claimed from the queue in one query.' },
+
+  { path: 'returns.address', env: 'RELAIS_RETURNS_ADDRESS', type: z.string().refine((v) => v === '' || /^[^@\s+]+@[^@\s]+\.[^@\s]+$/.test(v), 'must be empty or an address like returns@example.org (no "+")'),
+    default: '', description: 'Returns address: outgoing envelope senders become returns+TOKEN@ its domain, so late bounces and complaints come back to relais. Empty: envelope senders are left as submitted.' },
+  { path: 'returns.allowedFrom', env: 'RELAIS_RETURNS_ALLOWED_FROM', type: list(parseCidrList), default: [],
+    description: 'CIDRs of the inbound MX hosts allowed to hand mail for the returns address to relais without AUTH. Empty: any client.' },
+  { path: 'returns.tokenLifetimeDays', env: 'RELAIS_RETURNS_TOKEN_DAYS', type: positiveInt, default: 30,
+    description: 'How long a returns token stays valid: bounces and complaints arriving later are ignored.' },
+  { path: 'returns.maxReportBytes', env: 'RELAIS_RETURNS_MAX_REPORT_SIZE', type: positiveInt, default: 1048576,
+    description: 'How much of a bounce or complaint report is parsed; the rest (usually the quoted original message) is read and dropped.' },
+
+  { path: 'suppression.hardBounces', env: 'RELAIS_SUPPRESS_HARD_BOUNCES', type: count, default: 1,
+    description: 'Hard bounces (unknown mailbox or domain, disabled mailbox) after which a recipient is suppressed. 0: never.' },
+  { path: 'suppression.softBounces', env: 'RELAIS_SUPPRESS_SOFT_BOUNCES', type: count, default: 5,
+    description: 'Soft bounces (mailbox full, recipient-side failures that expired) within softWindowDays after which a recipient is suppressed. 0: never.' },
+  { path: 'suppression.softWindowDays', env: 'RELAIS_SUPPRESS_SOFT_WINDOW_DAYS', type: positiveInt, default: 7,
+    description: 'Window, in days, for counting soft bounces.' },
+  { path: 'suppression.complaints', env: 'RELAIS_SUPPRESS_COMPLAINTS', type: count, default: 1,
+    description: 'Complaints (ARF abuse reports) after which a recipient is suppressed. 0: never.' },
+  { path: 'suppression.expiryDays', env: 'RELAIS_SUPPRESSION_EXPIRY_DAYS', type: count, default: 90,
+    description: 'Days after which an automatic suppression expires (manual ones: as given). 0: never.' },
 ];

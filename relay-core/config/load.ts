@@ -30,6 +30,7 @@ export interface Config {
     messagesPerSession: number;
     connectTimeoutMs: number;
     commandTimeoutMs: number;
+    throttlePauseMs: number;
   };
   queue: {
     retryFirstMs: number;
@@ -40,6 +41,8 @@ export interface Config {
     pollIntervalMs: number;
     claimBatch: number;
   };
+  returns: { address: string; allowedFrom: Cidr[]; tokenLifetimeDays: number; maxReportBytes: number };
+  suppression: { hardBounces: number; softBounces: number; softWindowDays: number; complaints: number; expiryDays: number };
 }
 
 /** A config problem a user must fix; `message` lists every bad key. */

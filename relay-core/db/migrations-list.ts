@@ -5,10 +5,12 @@ import { Migration20261128000000 } from '../../migrations/Migration2026112800000
 import { Migration20261128100000 } from '../../migrations/Migration20261128100000.ts';
 import { Migration20261128110000 } from '../../migrations/Migration20261128110000.ts';
 import { Migration20261128120000 } from '../../migrations/Migration20261128120000.ts';
+import { Migration20261128130000 } from '../../migrations/Migration20261128130000.ts';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128000000', class: Migration20261128000000 },
   { name: 'Migration20261128100000', class: Migration20261128100000 },
   { name: 'Migration20261128110000', class: Migration20261128110000 },
   { name: 'Migration20261128120000', class: Migration20261128120000 },
+  { name: 'Migration20261128130000', class: Migration20261128130000 },
 ];

@@ -2,9 +2,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import type { Sql } from '../db/index.ts';
 
-/** Trim, lower-case, IDN domain to ASCII: one spelling per mailbox. */
+/** Trim, Unicode NFC, lower-case, IDN domain to ASCII: one spelling per mailbox. */
 export function normalizeAddress(address: string): string {
-  const trimmed = address.trim().toLowerCase();
+  const trimmed = address.trim().normalize('NFC').toLowerCase();
   const at = trimmed.lastIndexOf('@');
   if (at < 0) return trimmed;
   const domain = domainToASCII(trimmed.slice(at + 1)) || trimmed.slice(at + 1);
@@ -18,18 +18,36 @@ export function domainOf(address: string): string {
 }
 
 /**
- * Keyed hash of a recipient address for local counters: without the relay's
- * secret nobody can test a guessed address against the table.
+ * Versions of the address hash. The key is always a parameter: `l1` is the
+ * relay's local hash (its own secret); federation adds a scheme keyed by the
+ * network key. A scheme, once published, never changes (docs/address-hash.md).
+ */
+export type AddressHashScheme = 'l1';
+
+const SCHEMES: Record<AddressHashScheme, (normalized: string, key: Buffer) => Buffer> = {
+  // 96 bits: keyed, so nobody can craft collisions, and short enough to travel
+  // inside a returns token that must fit a 64-octet local part.
+  l1: (normalized, key) => createHmac('sha256', key).update(normalized, 'utf8').digest().subarray(0, 12),
+};
+
+/** The hash of an address under one scheme and key, in lower-case hex. Never throws. */
+export function hashAddress(address: string, key: Buffer, scheme: AddressHashScheme = 'l1'): string {
+  return SCHEMES[scheme](normalizeAddress(address), key).toString('hex');
+}
+
+/**
+ * The local keyed hash with the relay's secret bound in: recipient-side
+ * tables hold this, so without the secret nobody can test a guessed address.
  */
 export type AddressHasher = (address: string) => string;
 
 export function addressHasher(secret: Buffer): AddressHasher {
-  return (address) => createHmac('sha256', secret).update(normalizeAddress(address)).digest('hex').slice(0, 32);
+  return (address) => hashAddress(address, secret, 'l1');
 }
 
 /**
- * The relay's local secret, kept in the database so that every node sharing
- * it hashes alike; generated on first use.
+ * A secret of the relay, kept in the database so that every node sharing it
+ * agrees; generated on first use.
  */
 export async function loadRelaySecret(sql: Sql, name = 'address_hash_secret'): Promise<Buffer> {
   await sql.query('insert into relay_setting (name, value) values (?, ?) on conflict (name) do nothing', [

@@ -96,6 +96,7 @@ export class DeliveryHarness {
       messagesPerSession: 10,
       connectTimeoutMs: 2000,
       commandTimeoutMs: 3000,
+      throttlePauseMs: 60_000,
       pollIntervalMs: 50,
       claimBatch: 100,
       ...overrides,
