@@ -126,3 +126,22 @@ function actionFor(category: BounceCategory, code: number): BounceAction {
     default: return code >= 500 && code < 600 ? 'bounce' : 'defer';
   }
 }
+
+/** Categories that say something about the recipient address itself (not about us, the message or the network). */
+const HARD_CATEGORIES: ReadonlySet<BounceCategory> = new Set(['invalid-recipient', 'invalid-domain', 'mailbox-disabled']);
+const SOFT_CATEGORIES: ReadonlySet<BounceCategory> = new Set([...HARD_CATEGORIES, 'mailbox-full']);
+
+/**
+ * What a final failure says about the address, for suppression (and later
+ * federation): `hard` when the receiver said for good that the mailbox or
+ * domain does not exist or is disabled; `soft` when it is full, or a
+ * recipient-side failure never became permanent (expired); null for
+ * everything else — a policy block, a rate limit or a network error is never
+ * the address's fault.
+ */
+export function addressEvidence(category: string, state: 'bounced' | 'expired' | string): 'hard' | 'soft' | null {
+  const c = category as BounceCategory;
+  if (state === 'bounced' && HARD_CATEGORIES.has(c)) return 'hard';
+  if ((state === 'bounced' || state === 'expired') && SOFT_CATEGORIES.has(c)) return 'soft';
+  return null;
+}

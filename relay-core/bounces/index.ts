@@ -4,7 +4,7 @@
 // queue enqueues the DSNs it builds. Emits no events; reads no config keys.
 export { formatReply, localReply, parseReply, parseReplyLine, verdictOf } from './reply.ts';
 export type { Reply, Verdict } from './reply.ts';
-export { classifyReply } from './categories.ts';
+export { addressEvidence, classifyReply } from './categories.ts';
 export type { BounceAction, BounceCategory, Classification } from './categories.ts';
 export { buildDsn, headersOf } from './dsn.ts';
 export type { DsnInput, FailedRecipient } from './dsn.ts';

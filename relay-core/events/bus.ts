@@ -8,7 +8,10 @@ export type EventType =
   | 'recipient.deferred'
   | 'recipient.bounced'
   | 'recipient.expired'
-  | 'message.deleted';
+  /** A complaint (ARF abuse report) came back through the returns address. */
+  | 'recipient.complained'
+  | 'message.deleted'
+  | 'alert.raised';
 
 export interface RelayEvent {
   type: EventType;

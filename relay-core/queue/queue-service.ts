@@ -3,7 +3,8 @@
 // a second outcome; final outcomes turned into counters, DSNs and a deleted
 // message. Writes go through group commit, one statement per batch where it
 // can (queue-sql.ts).
-import { buildDsn, classifyReply, headersOf, type FailedRecipient } from '../bounces/index.ts';
+import { alertRaisedEvent } from '../alerts/index.ts';
+import { addressEvidence, buildDsn, classifyReply, headersOf, type FailedRecipient } from '../bounces/index.ts';
 import type { Db, Sql } from '../db/index.ts';
 import type { EventBus, RelayEvent } from '../events/index.ts';
 import type { AddressHasher } from '../stats/index.ts';
@@ -14,6 +15,24 @@ import type { AttemptResult, Claim, NewMessage, RecipientState } from './types.t
 
 export { newQueueId };
 
+/** One fact about a recipient address (keyed hash), for the suppression rules. */
+export interface AddressEvidence {
+  recipientHash: string;
+  kind: 'hard' | 'soft' | 'complaint';
+  category: string;
+  enhanced: string | null;
+}
+
+/**
+ * Where address evidence goes (relay-core/policy's suppression list): written
+ * in the queue's transaction, then `remember` is called after commit with
+ * what `recordEvidence` returned.
+ */
+export interface EvidenceSink<Entry = unknown> {
+  recordEvidence(sql: Sql, items: AddressEvidence[]): Promise<Entry[]>;
+  remember(entries: Entry[]): void;
+}
+
 export interface QueueServiceOptions {
   db: Db;
   events: EventBus;
@@ -23,6 +42,8 @@ export interface QueueServiceOptions {
   /** Reporting MTA name in DSNs. */
   hostname: string;
   schedule: RetrySchedule;
+  /** Takes hard and soft bounce evidence; none: evidence is not kept. */
+  evidence?: EvidenceSink;
   /** Warn the sender once after a recipient has waited this long; 0: never. */
   delayWarningMs?: number;
   leaseMs: number;
@@ -179,7 +200,9 @@ export class QueueService {
           outcome.state === 'deferred' && outcome.sender && !claim.isDelayWarned && Date.now() - claim.receivedAt.getTime() >= warnAfterMs)
       : [];
     const needsDsn = [...failures, ...delays];
+    const withEvidence = this.#o.evidence ? planned.filter((p) => p.outcome.evidence) : [];
     const events: RelayEvent[] = [];
+    let remembered: unknown[] = [];
     const run = async (sql: Sql) => {
       const applied = new Set<string>();
       // Bounded statements: PostgreSQL takes at most 65535 parameters (14 per outcome here).
@@ -187,9 +210,14 @@ export class QueueService {
         const statement = recordStatement(planned.slice(at, at + 2000).map((p) => p.outcome), keep);
         for (const row of await sql.query<{ kind: string; id: string }>(statement.sql, statement.params)) {
           if (row.kind === 'applied') applied.add(row.id);
+          else if (row.kind === 'alert') events.push(alertRaisedEvent(JSON.parse(row.id) as { id: string; kind: string; subject: string }));
           else events.push({ type: 'message.deleted', payload: { messageId: row.id } });
         }
       }
+      const evidence = withEvidence.filter((p) => applied.has(p.outcome.recipientId)).map(({ outcome }) => ({
+        recipientHash: outcome.recipientHash, kind: outcome.evidence!, category: outcome.category, enhanced: outcome.enhanced,
+      }));
+      if (evidence.length) remembered = await this.#o.evidence!.recordEvidence(sql, evidence);
       const notices = needsDsn.filter((p) => applied.has(p.outcome.recipientId));
       if (notices.length) events.push(...(await this.#queueDsns(sql, notices)));
       const warned = delays.filter((p) => applied.has(p.outcome.recipientId)).map((p) => p.outcome.recipientId);
@@ -202,7 +230,8 @@ export class QueueService {
       }
       return applied;
     };
-    const applied = needsDsn.length ? await this.#o.db.transaction(run) : await run(this.#o.db);
+    const applied = needsDsn.length || withEvidence.length ? await this.#o.db.transaction(run) : await run(this.#o.db);
+    if (remembered.length) this.#o.evidence!.remember(remembered);
     for (const { outcome } of planned) {
       if (!applied.has(outcome.recipientId)) continue;
       events.push({
@@ -236,6 +265,7 @@ export class QueueService {
           recipientId: claim.recipientId, epoch: claim.epoch, messageId: claim.messageId, state, category, next,
           code: reply.code, enhanced: reply.enhanced, text: reply.text, mxHost: result.mxHost, isTls: result.isTls,
           recipientHash: this.#o.hashAddress(claim.rcptTo), domain: claim.domain, sender: claim.mailFrom.toLowerCase(),
+          evidence: addressEvidence(category, state),
         },
       };
     });

@@ -4,7 +4,8 @@
 // round trip to the database instead of one per table.
 import { randomBytes } from 'node:crypto';
 import { EventBus, type RelayEvent } from '../events/index.ts';
-import { COUNTERS, counterUpsertSql, counterValues, domainOf, type CounterTable } from '../stats/index.ts';
+import { alertEventInsertSql, alertInsertSql, HOUR_KEY_SQL } from '../alerts/index.ts';
+import { categoryUpsertSql, COUNTERS, counterUpsertSql, counterValues, domainOf, type CounterTable } from '../stats/index.ts';
 import type { NewMessage, RecipientState } from './types.ts';
 
 export interface Statement {
@@ -87,6 +88,8 @@ export interface PlannedOutcome {
   domain: string;
   /** Lower-cased envelope sender, '' for the null sender. */
   sender: string;
+  /** What this outcome says about the address itself, for the suppression rules; null: nothing. */
+  evidence: 'hard' | 'soft' | null;
 }
 
 const FINAL = "('delivered', 'bounced', 'expired')";
@@ -100,9 +103,12 @@ function countsFrom(keyColumn: string, where = 'true'): string {
  * One statement for a batch of outcomes: the fenced recipient update (only
  * rows still leased under the same epoch change), then, for the rows it
  * changed, the attempt log, the three counter tables, the events, and the
- * deletion of messages left with no pending recipient (except `keepMessageIds`,
- * whose DSN still needs the body). Returns rows (kind, id): 'applied'
- * recipient ids and 'deleted' message ids.
+ * counts by category, the last successful delivery per recipient hash (which
+ * also clears its soft-bounce evidence), one alert per destination and hour
+ * that blocks us (policy block), and the deletion of messages left with no
+ * pending recipient (except `keepMessageIds`, whose DSN still needs the body).
+ * Returns rows (kind, id): 'applied' recipient ids, 'deleted' message ids and
+ * 'alert' rows (id: the alert as JSON).
  */
 export function recordStatement(outcomes: PlannedOutcome[], keepMessageIds: string[]): Statement {
   const counts = (table: CounterTable, key: string, where?: string) => counterUpsertSql(table, countsFrom(key, where));
@@ -130,6 +136,21 @@ attempts as (
 sender_counts as (${counts('sender_stat', 'sender', "sender <> ''")}),
 recipient_counts as (${counts('recipient_stat', 'hash')}),
 destination_counts as (${counts('destination_stat', 'domain')}),
+sender_categories as (${categoryUpsertSql('sender_category_stat',
+    "select sender, state, category, count(*)::int from applied where state <> 'delivered' and sender <> '' group by sender, state, category")}),
+recipient_categories as (${categoryUpsertSql('recipient_category_stat',
+    "select hash, state, category, count(*)::int from applied where state <> 'delivered' group by hash, state, category")}),
+last_success as (
+  insert into recipient_last_success (recipient_hash, delivered_on)
+  select distinct hash, date_trunc('day', now()) from applied where state = 'delivered'
+  on conflict (recipient_hash) do update set delivered_on = excluded.delivered_on),
+soft_cleared as (
+  delete from bounce_evidence where kind = 'soft' and recipient_hash in (select hash from applied where state = 'delivered')),
+alerts as (${alertInsertSql(`select distinct on (domain) 'policy-block', domain,
+    jsonb_build_object('mx', mx, 'code', code, 'enhanced', enhanced, 'text', left(text, 300)),
+    'policy-block:' || domain || ':' || ${HOUR_KEY_SQL}
+    from applied where category = 'policy-block' order by domain`)}),
+alert_events as (${alertEventInsertSql('alerts')}),
 recipient_events as (
   insert into event (type, payload)
   select 'recipient.' || state, jsonb_build_object('domain', domain, 'code', code, 'enhanced', enhanced) from applied),
@@ -144,7 +165,8 @@ deleted as (
 deleted_events as (
   insert into event (type, payload) select 'message.deleted', jsonb_build_object('messageId', id) from deleted)
 select 'applied' as kind, id::text as id from updated
-union all select 'deleted', id from deleted`;
+union all select 'deleted', id from deleted
+union all select 'alert', json_build_object('id', id::text, 'kind', kind, 'subject', subject)::text from alerts`;
   return { sql, params };
 }
 

@@ -34,3 +34,29 @@ export function counterValues(counts: Map<string, Partial<Record<CounterName, nu
     params: rows.flatMap(([key, c]) => [key, ...COUNTERS.map((name) => c[name] ?? 0)]),
   };
 }
+
+/** Outcome counts by category, per sender (hour buckets) or per recipient hash (day buckets). */
+export type CategoryTable = 'sender_category_stat' | 'recipient_category_stat';
+
+const CATEGORY_KEY: Record<CategoryTable, { key: string; bucket: string }> = {
+  sender_category_stat: { key: 'sender', bucket: 'hour' },
+  recipient_category_stat: { key: 'recipient_hash', bucket: 'day' },
+};
+
+/** SQL adding `rowsSql`'s rows, (key, outcome, category, count), to the current bucket of `table`. */
+export function categoryUpsertSql(table: CategoryTable, rowsSql: string): string {
+  const { key, bucket } = CATEGORY_KEY[table];
+  return `insert into ${table} (${key}, bucket, outcome, category, count)
+    select k, date_trunc('${bucket}', now()), outcome, category, n from (${rowsSql}) as rows (k, outcome, category, n)
+    order by k, outcome, category
+    on conflict (${key}, bucket, outcome, category) do update set count = ${table}.count + excluded.count`;
+}
+
+/** SQL adding `rowsSql`'s rows, (key, count), to the complaints of the current bucket of a sender or recipient table. */
+export function complaintUpsertSql(table: 'sender_stat' | 'recipient_stat', rowsSql: string): string {
+  const key = KEY_COLUMN[table];
+  return `insert into ${table} (${key}, bucket, complaints)
+    select k, date_trunc('${BUCKET[table]}', now()), n from (${rowsSql}) as rows (k, n)
+    order by k
+    on conflict (${key}, bucket) do update set complaints = ${table}.complaints + excluded.complaints`;
+}

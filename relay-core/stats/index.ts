@@ -2,8 +2,8 @@
 // and per destination domain, never per sender–recipient pair; and the keyed
 // address hash itself. Written in the caller's transaction. Emits no events;
 // reads no config keys (the hash secret lives in the database).
-export { COUNTERS, counterUpsertSql, counterValues } from './counters.ts';
-export type { CounterName, CounterTable } from './counters.ts';
+export { categoryUpsertSql, complaintUpsertSql, COUNTERS, counterUpsertSql, counterValues } from './counters.ts';
+export type { CategoryTable, CounterName, CounterTable } from './counters.ts';
 export { StatsReport } from './report.ts';
 export type { Counts, StatsSummary } from './report.ts';
 export { addressHasher, domainOf, hashAddress, loadRelaySecret, normalizeAddress } from './address.ts';
