@@ -1,6 +1,7 @@
 // Claimed work not yet handed to an SMTP session, per destination domain,
 // one job per message: all recipients of a message at one domain travel in
-// one transaction. Lives only as long as the leases behind it; stop() gives
+// one transaction, unless each recipient needs its own envelope sender (the
+// returns address, VERP), then one job per recipient. Lives only as long as the leases behind it; stop() gives
 // whatever is left back to the queue.
 import type { Claim } from '../queue/index.ts';
 
@@ -16,7 +17,12 @@ export interface DeliveryJob {
 
 export class Backlog {
   readonly #byDomain = new Map<string, DeliveryJob[]>();
+  readonly #isPerRecipient: boolean;
   #recipients = 0;
+
+  constructor(options: { isPerRecipient?: boolean } = {}) {
+    this.#isPerRecipient = options.isPerRecipient ?? false;
+  }
 
   /** Files claims under their domain and message, joining a waiting job of the same message. */
   add(claims: Claim[]): void {
@@ -30,7 +36,7 @@ export class Backlog {
         jobs = [];
         this.#byDomain.set(domain, jobs);
       }
-      let job = jobs.find((j) => j.messageId === claim.messageId);
+      let job = this.#isPerRecipient ? undefined : jobs.find((j) => j.messageId === claim.messageId);
       if (!job) {
         job = { domain, messageId: claim.messageId, mailFrom: claim.mailFrom, claims: [] };
         jobs.push(job);

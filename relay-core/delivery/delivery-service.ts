@@ -6,8 +6,10 @@
 // stop() lets sessions finish their current message, then gives back the rest.
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../log.ts';
+import { classifyReply } from '../bounces/index.ts';
 import type { AttemptResult, QueueService } from '../queue/index.ts';
-import { Backlog } from './backlog.ts';
+import { Backlog, type DeliveryJob } from './backlog.ts';
+import { DestinationThrottle } from './destination-throttle.ts';
 import { DestinationPlanner } from './destination.ts';
 import { DestinationWorker, type WorkerContext } from './destination-worker.ts';
 import type { MxResolver } from './mx-resolver.ts';
@@ -23,6 +25,13 @@ export interface DeliveryOptions extends DeliveryConfig {
   hostname: string;
   pollIntervalMs: number;
   claimBatch: number;
+  /**
+   * The envelope sender for one recipient of a message (the returns address);
+   * none: mail goes out with the envelope sender it was submitted with.
+   */
+  returnPath?: (mailFrom: string, rcptTo: string) => Promise<string>;
+  /** Clock of the destination throttle. */
+  now?: () => number;
 }
 
 /** A snapshot for health output and metrics. */
@@ -35,11 +44,14 @@ export interface DeliveryStatus {
   waitingRecipients: number;
   /** Errors logged since start (database, unexpected failures); delivery outcomes are not errors. */
   errors: number;
+  /** Destinations that asked us to slow down: until when, and how many sessions they get now. */
+  throttled: Record<string, { until: Date; maxSessions: number }>;
 }
 
 export class DeliveryService {
   readonly #o: DeliveryOptions;
-  readonly #backlog = new Backlog();
+  readonly #backlog: Backlog;
+  readonly #throttle: DestinationThrottle;
   readonly #sessionsByDomain = new Map<string, number>();
   readonly #workers = new Set<Promise<void>>();
   readonly #context: WorkerContext;
@@ -55,6 +67,9 @@ export class DeliveryService {
 
   constructor(options: DeliveryOptions) {
     this.#o = options;
+    this.#backlog = new Backlog({ isPerRecipient: Boolean(options.returnPath) });
+    this.#throttle = new DestinationThrottle({ pauseMs: options.throttlePauseMs, now: options.now });
+    const returnPath = options.returnPath;
     this.#context = {
       queue: options.queue,
       log: options.log,
@@ -67,6 +82,7 @@ export class DeliveryService {
       countError: () => {
         this.#errors++;
       },
+      ...(returnPath ? { envelopeSender: (job: DeliveryJob) => returnPath(job.mailFrom, job.claims[0]!.rcptTo) } : {}),
     };
   }
 
@@ -107,6 +123,7 @@ export class DeliveryService {
       sessionsByDomain: Object.fromEntries(this.#sessionsByDomain),
       waitingRecipients: this.#backlog.recipientCount,
       errors: this.#errors,
+      throttled: this.#throttle.status(),
     };
   }
 
@@ -141,7 +158,10 @@ export class DeliveryService {
 
   async #claim(): Promise<void> {
     const freeSessions = this.#o.maxSessions - this.#activeSessions;
-    const busyDomains = [...this.#sessionsByDomain].filter(([, n]) => n >= this.#o.destinationConcurrency).map(([d]) => d);
+    const busyDomains = [
+      ...[...this.#sessionsByDomain].filter(([d, n]) => n >= this.#throttle.limit(d, this.#o.destinationConcurrency)).map(([d]) => d),
+      ...this.#throttle.paused().filter((d) => !this.#sessionsByDomain.has(d)),
+    ];
     // Claim no more than can be started soon (a lease that runs out in the
     // backlog lets another node deliver the same recipient), but leave out
     // what waits for a busy destination: a slow domain's backlog must not
@@ -160,7 +180,7 @@ export class DeliveryService {
     for (const [domain, jobs] of this.#backlog.waiting()) {
       // One session per messagesPerSession waiting jobs: a few messages share a
       // session (one connection, several transactions) rather than open many.
-      const wanted = Math.min(this.#o.destinationConcurrency, Math.ceil(jobs / this.#o.messagesPerSession));
+      const wanted = Math.min(this.#throttle.limit(domain, this.#o.destinationConcurrency), Math.ceil(jobs / this.#o.messagesPerSession));
       while ((this.#sessionsByDomain.get(domain) ?? 0) < wanted && this.#activeSessions < this.#o.maxSessions) {
         this.#startWorker(domain);
       }
@@ -190,6 +210,7 @@ export class DeliveryService {
 
   async #record(results: AttemptResult[]): Promise<void> {
     if (results.length === 0) return;
+    this.#slowDownFor(results);
     try {
       const applied = await this.#o.queue.recordAttempts(results);
       if (applied < results.length) {
@@ -201,6 +222,32 @@ export class DeliveryService {
         results: results.length, err,
       });
       this.#errors++;
+    }
+  }
+
+  /**
+   * A destination that rate-limits or blocks us is paused: what waits for it
+   * here goes back to the queue (its lease would run out during a long pause),
+   * and nothing new is claimed for it until the pause is over.
+   */
+  #slowDownFor(results: AttemptResult[]): void {
+    const domains = new Set<string>();
+    for (const r of results) {
+      const { category, action } = classifyReply(r.reply);
+      if (action === 'throttle' || category === 'policy-block') domains.add(r.claim.domain.toLowerCase());
+    }
+    for (const domain of domains) {
+      this.#throttle.signal(domain);
+      const claims = this.#backlog.takeAll(domain).flatMap((job) => job.claims);
+      this.#o.log.warn('destination slowed down: it asked us to send less or blocked us', {
+        domain, ...this.#throttle.status()[domain], released: claims.length,
+      });
+      if (claims.length) {
+        this.#o.queue.releaseClaims(claims).catch((err: unknown) => {
+          this.#o.log.error('could not release claims of a paused destination; their lease will expire', { domain, err });
+          this.#errors++;
+        });
+      }
     }
   }
 }

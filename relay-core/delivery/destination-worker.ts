@@ -25,6 +25,8 @@ export interface WorkerContext {
   record(results: AttemptResult[]): Promise<void>;
   /** Counts an error that was logged. */
   countError(): void;
+  /** The envelope sender to use for a job (the returns address); none: the submitted one. */
+  envelopeSender?: (job: DeliveryJob) => Promise<string>;
 }
 
 /** The same reply for every recipient of a job. */
@@ -133,8 +135,13 @@ export class DestinationWorker {
           job = this.#ctx.backlog.take(this.#domain);
           continue;
         }
+        const mailFrom = await this.#envelopeSender(job);
+        if (mailFrom === null) {
+          job = this.#ctx.backlog.take(this.#domain);
+          continue;
+        }
         if (sent > 0 && !(await session.reset())) return { kind: 'reopen', job };
-        const outcome = await session.send(job.mailFrom, job.claims.map((c) => c.rcptTo), body);
+        const outcome = await session.send(mailFrom, job.claims.map((c) => c.rcptTo), body);
         if (outcome.kind === 'broken') return { ...outcome, job };
         recording.push(this.#recordAnswers(job, outcome.replies, session));
         sent++;
@@ -175,13 +182,28 @@ export class DestinationWorker {
       const body = job.body ?? (await this.#ctx.queue.loadBody(job.messageId));
       return body ? toCrlf(body) : null;
     } catch (err) {
-      this.#ctx.log.error('could not load a message body; its recipients go back to the queue', { messageId: job.messageId, err });
-      this.#ctx.countError();
-      await this.#ctx.queue.releaseClaims(job.claims).catch((releaseErr: unknown) => {
-        this.#ctx.log.error('could not release claims; their lease will expire', { messageId: job.messageId, err: releaseErr });
-        this.#ctx.countError();
-      });
+      await this.#giveBack(job, 'could not load a message body; its recipients go back to the queue', err);
       return null;
     }
+  }
+
+  /** The envelope sender for the job; null when it could not be made (the job went back to the queue). */
+  async #envelopeSender(job: DeliveryJob): Promise<string | null> {
+    if (!this.#ctx.envelopeSender || job.mailFrom === '') return job.mailFrom;
+    try {
+      return await this.#ctx.envelopeSender(job);
+    } catch (err) {
+      await this.#giveBack(job, 'could not make the returns address; the recipients go back to the queue', err);
+      return null;
+    }
+  }
+
+  async #giveBack(job: DeliveryJob, message: string, err: unknown): Promise<void> {
+    this.#ctx.log.error(message, { messageId: job.messageId, err });
+    this.#ctx.countError();
+    await this.#ctx.queue.releaseClaims(job.claims).catch((releaseErr: unknown) => {
+      this.#ctx.log.error('could not release claims; their lease will expire', { messageId: job.messageId, err: releaseErr });
+      this.#ctx.countError();
+    });
   }
 }

@@ -6,6 +6,9 @@
 //   greylist… 451 4.7.1 Greylisted, try again later — the first time only
 //   full…     452 4.2.2 Mailbox full
 //   blocked…  554 5.7.1 … blocked using zen.spamhaus.org (our IP is listed: a policy block)
+//   ratelimit… 450 4.7.1 Too many messages, slow down
+//   disabled… 550 5.2.1 The email account that you tried to reach is disabled.
+//   overquota… 552 5.2.2 Mailbox full (a final failure)
 //   slow…     the reply to DATA comes after slowDataMs
 //   drop…     the connection is cut while the message is being sent
 // STARTTLS is offered with a self-signed certificate, AUTH is not. Every
@@ -35,6 +38,8 @@ export interface SinkMxOptions {
   cert?: SinkCert;
   /** Greeting name. */
   name?: string;
+  /** A reply of the test's own for a recipient (before the local-part rules); null: the rules decide. */
+  answerFor?: (address: string) => { code: number; text: string } | null;
 }
 
 export interface SinkMessage {
@@ -114,7 +119,12 @@ export async function startSinkMx(options: SinkMxOptions): Promise<SinkMx> {
       open.delete(session.id);
     },
     onRcptTo(address, _session, callback) {
+      const own = options.answerFor?.(address.address);
+      if (own) return callback(own.code < 400 ? null : smtpError(own.code, own.text));
       const local = rule(address.address);
+      if (local.startsWith('ratelimit')) return callback(smtpError(450, '4.7.1 Too many messages, slow down'));
+      if (local.startsWith('disabled')) return callback(smtpError(550, '5.2.1 The email account that you tried to reach is disabled.'));
+      if (local.startsWith('overquota')) return callback(smtpError(552, '5.2.2 Mailbox full'));
       if (local.startsWith('unknown')) {
         return callback(smtpError(550, `5.1.1 <${address.address}>: Recipient address rejected: User unknown`));
       }
