@@ -6,13 +6,14 @@ import { Readable } from 'node:stream';
 import { UserService } from '../relay-core/auth/index.ts';
 import { checkConfigFile, ConfigError, describeConfig, loadConfig, type Config } from '../relay-core/config/index.ts';
 import { jsonLogger } from '../relay-core/log.ts';
-import { BlacklistService } from '../relay-core/policy/index.ts';
+import { BlacklistService, SuppressionService } from '../relay-core/policy/index.ts';
 import { QueueAdmin } from '../relay-core/queue/index.ts';
-import { StatsReport } from '../relay-core/stats/index.ts';
+import { addressHasher, loadRelaySecret, StatsReport } from '../relay-core/stats/index.ts';
 import { ADMIN_COMMANDS, runAdminCommand } from './commands/index.ts';
 import { BLACKLIST_USAGE } from './commands/blacklist.ts';
 import { QUEUE_USAGE } from './commands/queue.ts';
 import { STATS_USAGE } from './commands/stats.ts';
+import { SUPPRESSION_USAGE } from './commands/suppression.ts';
 import { USER_USAGE } from './commands/user.ts';
 import { sendControlRequest } from './control.ts';
 import { openMigratedDb, startRelay } from './relay.ts';
@@ -23,7 +24,7 @@ const USAGE = `usage: relais [--config FILE] <command>
   migrate                    create or update the database schema
   config show                print the effective configuration (secrets masked)
   config check FILE          validate a configuration file
-${[USER_USAGE, QUEUE_USAGE, BLACKLIST_USAGE, STATS_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
+${[USER_USAGE, QUEUE_USAGE, BLACKLIST_USAGE, SUPPRESSION_USAGE, STATS_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
 
 The configuration is read from --config FILE, $RELAIS_CONFIG or ./relais.toml,
 then RELAIS_* environment variables (see 'relais config show').`;
@@ -73,6 +74,7 @@ async function runAdmin(config: Config, argv: string[]): Promise<number> {
       users: new UserService({ db }),
       admin: new QueueAdmin({ db }),
       blacklist: new BlacklistService({ db }),
+      suppressions: new SuppressionService({ db, hashAddress: addressHasher(await loadRelaySecret(db)), rules: config.suppression }),
       stats: new StatsReport({ db }),
       stdin: Readable.from([stdin]),
       out,

@@ -11,9 +11,10 @@ import type { Config } from '../relay-core/config/index.ts';
 import { openDb, type Db } from '../relay-core/db/index.ts';
 import { DeliveryService, MxResolver } from '../relay-core/delivery/index.ts';
 import { EventBus } from '../relay-core/events/index.ts';
-import { BlacklistService } from '../relay-core/policy/index.ts';
+import { BlacklistService, SuppressionService } from '../relay-core/policy/index.ts';
 import type { Logger } from '../relay-core/log.ts';
 import { QueueAdmin, QueueService } from '../relay-core/queue/index.ts';
+import { ReturnsAddress, ReturnsProcessor, SenderDirectory } from '../relay-core/returns/index.ts';
 import { addressHasher, loadRelaySecret, StatsReport } from '../relay-core/stats/index.ts';
 import { loadTlsCredentials, SubmissionServer } from '../relay-core/submission/index.ts';
 import { runAdminCommand } from './commands/index.ts';
@@ -26,6 +27,7 @@ export interface RunningRelay {
   admin: QueueAdmin;
   users: UserService;
   blacklist: BlacklistService;
+  suppressions: SuppressionService;
   events: EventBus;
   smtpPort: number;
   httpPort: number;
@@ -64,15 +66,32 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     closers.push(() => db.close());
 
     const events = new EventBus();
+    const hashAddress = addressHasher(await loadRelaySecret(db));
+    const suppressions = new SuppressionService({ db, hashAddress, rules: config.suppression, log });
+    await suppressions.start();
+    closers.push(async () => suppressions.stop());
     const queue = new QueueService({
       db,
       events,
-      hashAddress: addressHasher(await loadRelaySecret(db)),
+      hashAddress,
+      evidence: suppressions,
       nodeId: `${osHostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
       hostname: config.hostname,
       schedule: config.queue,
       delayWarningMs: config.queue.delayWarningMs,
       leaseMs: config.queue.leaseMs,
+    });
+    const senders = new SenderDirectory({ sql: db });
+    const returns = config.returns.address
+      ? new ReturnsAddress({
+          address: config.returns.address,
+          key: await loadRelaySecret(db, 'returns_token_secret'),
+          lifetimeDays: config.returns.tokenLifetimeDays,
+        })
+      : null;
+    const reports = returns && new ReturnsProcessor({
+      db, returns, senders, hashAddress, queue, events, evidence: suppressions, hostname: config.hostname,
+      maxReportBytes: config.returns.maxReportBytes, log,
     });
     const admin = new QueueAdmin({ db });
     const users = new UserService({ db });
@@ -88,6 +107,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
         users,
         admin,
         blacklist,
+        suppressions,
         stats,
         stdin: Readable.from([request.stdin]),
         out: (text) => lines.push({ stream: 'out', text }),
@@ -106,6 +126,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
       ...config.delivery,
       pollIntervalMs: config.queue.pollIntervalMs,
       claimBatch: config.queue.claimBatch,
+      ...(returns ? { returnPath: async (mailFrom: string, rcptTo: string) => returns.envelopeFor(await senders.idOf(mailFrom), hashAddress(rcptTo)) } : {}),
     });
     closers.push(() => delivery.stop());
 
@@ -115,6 +136,10 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
       queue,
       users,
       blacklist,
+      suppressions,
+      ...(returns && reports
+        ? { returns: { recognize: (rcpt: string) => returns.recognize(rcpt), allowedFrom: config.returns.allowedFrom, process: reports.process.bind(reports) } }
+        : {}),
       hostname: config.hostname,
       tls,
       log,
@@ -137,7 +162,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     log.info('relais started', { smtp: `${config.smtp.host}:${smtpPort}`, http: `${config.http.host}:${http.port}`, database: db.kind });
     let stopping: Promise<void> | null = null;
     return {
-      db, queue, admin, users, blacklist, events, smtpPort, httpPort: http.port,
+      db, queue, admin, users, blacklist, suppressions, events, smtpPort, httpPort: http.port,
       stop: () => (stopping ??= closeAll().then(() => log.info('relais stopped'))),
     };
   } catch (err) {

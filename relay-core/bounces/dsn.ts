@@ -24,6 +24,8 @@ export interface DsnInput {
   arrivalDate: Date;
   originalHeaders: string;
   recipients: FailedRecipient[];
+  /** What the notice says first, instead of the usual sentence (e.g. for a failure reported later by the receiver). */
+  intro?: string;
   now?: Date;
 }
 
@@ -89,7 +91,7 @@ export function buildDsn(input: DsnInput): Buffer {
     '',
     `This is the mail system at host ${host}.`,
     '',
-    isWarning
+    input.intro ? oneLine(input.intro, 2000) : isWarning
       ? 'Your message could not be delivered yet to one or more recipients. This is only a warning: delivery will be tried again, and you will be told if it finally fails.'
       : 'Your message could not be delivered to one or more recipients.',
     '',

@@ -107,6 +107,26 @@ export class QueueService {
     return this.#enqueues.submit(message);
   }
 
+  /**
+   * Enqueues inside the caller's transaction (a notice that must commit with
+   * the facts it reports); call `afterCommit` once the transaction is done.
+   */
+  async enqueueIn(sql: Sql, messages: NewMessage[]): Promise<{ ids: string[]; afterCommit: () => void }> {
+    const ids = messages.map(() => newQueueId());
+    const events = messages.map((m, i): RelayEvent => ({
+      type: 'message.received',
+      payload: { messageId: ids[i], sizeBytes: m.body.length, recipients: m.rcptTo.length, isDsn: m.isDsn ?? false },
+    }));
+    for (const st of enqueueStatements(messages, ids, events)) await sql.query(st.sql, st.params);
+    return {
+      ids,
+      afterCommit: () => {
+        this.#o.events.publish(events);
+        for (const listener of this.#enqueueListeners) listener();
+      },
+    };
+  }
+
   async #enqueueBatch(messages: NewMessage[]): Promise<string[]> {
     const ids = messages.map(() => newQueueId());
     const events = messages.map((m, i): RelayEvent => ({

@@ -8,3 +8,5 @@
 export { ReturnsAddress } from './token.ts';
 export type { ReturnsAddressOptions, ReturnsRecipient, ReturnsTokenData, TokenCheck } from './token.ts';
 export { SenderDirectory } from './senders.ts';
+export { ReturnsProcessor } from './inbound.ts';
+export type { ReportResult, ReturnsProcessorOptions } from './inbound.ts';

@@ -6,13 +6,21 @@ import { COUNTERS, type CounterName } from './counters.ts';
 
 export type Counts = Record<CounterName, number>;
 
+/** Failed outcomes (deferred, bounced, expired) by what the reply meant. */
+export type CategoryCounts = { outcome: string; category: string; count: number }[];
+
 export interface StatsSummary {
   since: Date;
-  totals: Counts;
+  totals: Counts & { complaints: number };
+  /** What the failures were, for the whole relay (or the one sender asked for). */
+  categories: CategoryCounts;
   /** Senders by messages received, most first. */
-  senders: ({ sender: string } & Counts)[];
-  /** Destination domains by recipients delivered, most first. */
-  destinations: ({ domain: string } & Counts)[];
+  senders: ({ sender: string; complaints: number; categories: CategoryCounts } & Counts)[];
+  /**
+   * Destination domains by recipients delivered, most first, with how often
+   * each refused us for our reputation (policy blocks).
+   */
+  destinations: ({ domain: string; policyBlocks: number } & Counts)[];
 }
 
 const sums = COUNTERS.map((c) => `coalesce(sum(${c}), 0)::int as ${c}`).join(', ');
@@ -34,23 +42,52 @@ export class StatsReport {
     const limit = options.limit ?? 20;
     const senderFilter = options.sender ? 'and sender = ?' : '';
     const senderParams = options.sender ? [options.sender.trim().toLowerCase()] : [];
-    const [totals] = await this.#db.query(`select ${sums} from sender_stat where bucket >= ? ${senderFilter}`, [since, ...senderParams]);
+    const [totals] = await this.#db.query(
+      `select ${sums}, coalesce(sum(complaints), 0)::int as complaints from sender_stat where bucket >= ? ${senderFilter}`,
+      [since, ...senderParams],
+    );
     const senders = await this.#db.query<Record<string, unknown>>(
-      `select sender, ${sums} from sender_stat where bucket >= ? ${senderFilter} group by sender order by received desc, sender limit ?`,
+      `select sender, ${sums}, coalesce(sum(complaints), 0)::int as complaints from sender_stat where bucket >= ? ${senderFilter}
+       group by sender order by received desc, sender limit ?`,
       [since, ...senderParams, limit],
+    );
+    const categoryRows = await this.#db.query<{ sender: string; outcome: string; category: string; count: number }>(
+      `select sender, outcome, category, sum(count)::int as count from sender_category_stat where bucket >= ? ${senderFilter}
+       group by sender, outcome, category order by count desc, outcome, category`,
+      [since, ...senderParams],
     );
     // Per destination only for the whole relay: per sender it would pair the two.
     const destinations = options.sender
       ? []
       : await this.#db.query<Record<string, unknown>>(
-          `select domain, ${sums} from destination_stat where bucket >= ? group by domain order by delivered desc, domain limit ?`,
-          [since, limit],
+          `select d.domain, ${COUNTERS.map((c) => `d.${c}`).join(', ')}, coalesce(b.blocks, 0)::int as policy_blocks
+           from (select domain, ${sums} from destination_stat where bucket >= ? group by domain) d
+           left join (select domain, count(*) as blocks from attempt where at >= ? and category = 'policy-block' group by domain) b
+             on b.domain = d.domain
+           order by d.delivered desc, d.domain limit ?`,
+          [since, since, limit],
         );
+    const categoriesOf = (rows: typeof categoryRows): CategoryCounts => {
+      const merged = new Map<string, { outcome: string; category: string; count: number }>();
+      for (const r of rows) {
+        const key = `${r.outcome}/${r.category}`;
+        const entry = merged.get(key) ?? { outcome: r.outcome, category: r.category, count: 0 };
+        entry.count += Number(r.count);
+        merged.set(key, entry);
+      }
+      return [...merged.values()].sort((a, b) => b.count - a.count);
+    };
     return {
       since,
-      totals: countsOf(totals ?? {}),
-      senders: senders.map((r) => ({ sender: String(r.sender), ...countsOf(r) })),
-      destinations: destinations.map((r) => ({ domain: String(r.domain), ...countsOf(r) })),
+      totals: { ...countsOf(totals ?? {}), complaints: Number(totals?.complaints ?? 0) },
+      categories: categoriesOf(categoryRows),
+      senders: senders.map((r) => ({
+        sender: String(r.sender),
+        ...countsOf(r),
+        complaints: Number(r.complaints ?? 0),
+        categories: categoriesOf(categoryRows.filter((c) => c.sender === r.sender)),
+      })),
+      destinations: destinations.map((r) => ({ domain: String(r.domain), ...countsOf(r), policyBlocks: Number(r.policy_blocks ?? 0) })),
     };
   }
 }

@@ -1,7 +1,9 @@
 // The submission listener (smtp-server): STARTTLS, AUTH only inside TLS,
 // per-IP AUTH throttling, sender rights on MAIL FROM and on From:, recipient
-// and size limits, then the queue. The 250 is sent only once the queue has
-// committed the message (DESIGN.md principle 1).
+// and size limits, blacklists and suppressions, then the queue. The 250 is
+// sent only once the queue has committed the message (DESIGN.md principle 1).
+// Mail for the returns address is the one thing taken without AUTH (from the
+// inbound MX hosts allowed): it is a report, processed here, never relayed.
 //
 // smtp-server's enhanced status codes stay off (its default): it would prefix
 // every error text with a code derived from the reply code alone (553 ->
@@ -17,7 +19,7 @@ import {
   type SMTPServerSession,
 } from 'smtp-server';
 import { isSenderAllowed } from '../auth/index.ts';
-import type { Config } from '../config/index.ts';
+import type { Cidr, Config } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import { parseFromAddresses, normalizeLineEndings, formatReceivedHeader } from './message.ts';
 import { checkRecipient } from './recipient.ts';
@@ -33,6 +35,23 @@ export interface SubmissionBlacklist {
   match(kind: 'sender' | 'recipient', address: string): { pattern: string; reason: string } | null;
 }
 
+/** The suppression list (relay-core/policy), matched from memory at RCPT. */
+export interface SubmissionSuppressions {
+  match(recipient: string, sender: { login: string | null; mailFrom: string }): { scope: string; reason: string; createdAt: Date; expiresAt: Date | null } | null;
+}
+
+/** A recipient that is the returns address, bare or with its token. */
+export type ReturnsRecipient = { kind: 'bare' } | { kind: 'token'; token: string };
+
+/** The returns address (relay-core/returns): reports sent to it are processed, not queued. */
+export interface SubmissionReturns {
+  recognize(rcpt: string): ReturnsRecipient | null;
+  /** Clients that may hand reports over without AUTH; empty: any. */
+  allowedFrom: Cidr[];
+  /** Throws only on a temporary failure (answered 451). */
+  process(recipients: ReturnsRecipient[], body: Buffer): Promise<{ isApplied: boolean; summary: string }>;
+}
+
 export interface SubmissionUsers {
   authenticate(login: string, password: string): Promise<{ login: string; allowedSenders: string[] } | null>;
 }
@@ -45,6 +64,10 @@ export interface SubmissionOptions extends SmtpConfig {
   users: SubmissionUsers;
   /** Refuses blacklisted senders at MAIL and recipients at RCPT; none when absent. */
   blacklist?: SubmissionBlacklist;
+  /** Refuses suppressed recipients at RCPT; none when absent. */
+  suppressions?: SubmissionSuppressions;
+  /** Takes reports for the returns address; none: no returns address. */
+  returns?: SubmissionReturns;
   /** Name in the greeting, EHLO reply and Received: fields. */
   hostname: string;
   tls: { key: string | Buffer; cert: string | Buffer };
@@ -79,6 +102,9 @@ export class SubmissionServer {
   readonly #o: SubmissionOptions;
   readonly #smtp: SMTPServer;
   readonly #trusted = new BlockList();
+  readonly #reportSenders: BlockList | null = null;
+  /** Sessions without AUTH that may only hand over reports for the returns address. */
+  readonly #reportsOnly = new WeakSet<SMTPServerSession>();
   readonly #throttle: AuthThrottle;
   readonly #refusals = new WeakMap<SMTPServerSession, number>();
   /** Sessions inside DATA (from the DATA command to the reply), and their work. */
@@ -89,6 +115,10 @@ export class SubmissionServer {
   constructor(options: SubmissionOptions) {
     this.#o = options;
     for (const net of options.trustedNetworks) this.#trusted.addSubnet(net.address, net.prefix, net.family);
+    if (options.returns?.allowedFrom.length) {
+      this.#reportSenders = new BlockList();
+      for (const net of options.returns.allowedFrom) this.#reportSenders.addSubnet(net.address, net.prefix, net.family);
+    }
     this.#throttle = new AuthThrottle({ limit: options.authFailureLimit, windowMs: options.authFailureWindowMs, now: options.now });
     this.#smtp = new TunedSMTPServer({
       name: options.hostname,
@@ -170,13 +200,19 @@ export class SubmissionServer {
     await stopped;
   }
 
-  #isTrusted(session: SMTPServerSession): boolean {
+  #isTrusted(session: SMTPServerSession, list: BlockList = this.#trusted): boolean {
     const address = session.remoteAddress;
     try {
-      return this.#trusted.check(address, isIPv6(address) ? 'ipv6' : 'ipv4');
+      return list.check(address, isIPv6(address) ? 'ipv6' : 'ipv4');
     } catch {
       return false; // not an IP address at all (e.g. a socket path): trusted by nothing
     }
+  }
+
+  /** Whether this client may hand over reports for the returns address without AUTH. */
+  #mayReport(session: SMTPServerSession): boolean {
+    if (!this.#o.returns) return false;
+    return this.#reportSenders === null || this.#isTrusted(session, this.#reportSenders);
   }
 
   /** Counts a refusal; past MAX_REFUSALS the connection is closed instead (421 ends it). */
@@ -228,7 +264,12 @@ export class SubmissionServer {
 
   #checkMailFrom(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
     if (this.#isClosing) return buildReply(421, '4.3.2 Service shutting down, try again later');
-    const user = this.#sender(session);
+    let user = this.#sender(session);
+    if (user instanceof Error && !session.user && this.#mayReport(session)) {
+      // Whether this is a report is known at RCPT: only the returns address will be accepted.
+      this.#reportsOnly.add(session);
+      user = null;
+    }
     if (user instanceof Error) return user;
     const blocked = address.address ? this.#o.blacklist?.match('sender', address.address) : null;
     if (blocked) {
@@ -236,6 +277,7 @@ export class SubmissionServer {
       return this.#refuse(session, 550, `5.7.1 <${address.address}>: Sender address rejected: ${blocked.reason}`);
     }
     if (user === null) return null;
+    this.#reportsOnly.delete(session);
     // Only the relay itself sends DSNs (null sender); from a user it is a way to dodge bounces.
     if (address.address === '') return this.#refuse(session, 553, '5.7.1 <>: Sender address rejected: the null sender is not allowed');
     if (!isSenderAllowed(user.allowedSenders, address.address)) {
@@ -246,13 +288,23 @@ export class SubmissionServer {
   }
 
   #checkRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
-    const user = this.#sender(session);
+    const isReport = Boolean(this.#o.returns?.recognize(address.address));
+    const user = this.#reportsOnly.has(session) ? (isReport ? null : this.#refuse(session, 530, '5.7.0 Authentication required')) : this.#sender(session);
     if (user instanceof Error) return user;
     const refusal = checkRecipient(address.address);
     if (refusal) return this.#refuse(session, refusal.code, refusal.text);
+    if (session.envelope.rcptTo.length >= this.#o.maxRecipients) return buildReply(452, '4.5.3 Too many recipients');
+    if (isReport) return null;
     const blocked = this.#o.blacklist?.match('recipient', address.address);
     if (blocked) return this.#refuse(session, 550, `5.7.1 <${address.address}>: Recipient address rejected: ${blocked.reason}`);
-    if (session.envelope.rcptTo.length >= this.#o.maxRecipients) return buildReply(452, '4.5.3 Too many recipients');
+    const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const suppressed = this.#o.suppressions?.match(address.address, { login: user?.login ?? null, mailFrom });
+    if (suppressed) {
+      const scope = suppressed.scope ? ` for ${suppressed.scope}` : '';
+      const until = suppressed.expiresAt ? `, until ${suppressed.expiresAt.toISOString().slice(0, 10)}` : '';
+      return this.#refuse(session, 550,
+        `5.1.1 <${address.address}>: Recipient address rejected: suppressed${scope} since ${suppressed.createdAt.toISOString().slice(0, 10)}${until}: ${suppressed.reason}`);
+    }
     return null;
   }
 
@@ -260,7 +312,7 @@ export class SubmissionServer {
     const id = session.id;
     const tracked = this.#receive(stream, session)
       .then(
-        (queueId) => cb(null, `2.0.0 queued as ${queueId}`),
+        (reply) => cb(null, reply),
         (err: Error) => cb(err),
       )
       .catch((err: unknown) => this.#o.log.error('submission reply failed', { err }))
@@ -278,7 +330,7 @@ export class SubmissionServer {
     }
   }
 
-  /** Reads, checks and queues one message; resolves with the queue id, rejects with the SMTP reply. */
+  /** Reads, checks and queues one message (or takes a report); resolves with the 250 text, rejects with the SMTP reply. */
   async #receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const max = this.#o.maxMessageSizeBytes;
     const chunks: Buffer[] = [];
@@ -293,6 +345,9 @@ export class SubmissionServer {
       throw buildReply(552, '5.3.4 Message size exceeds fixed maximum message size');
     }
     const body = normalizeLineEndings(Buffer.concat(chunks, sizeBytes));
+    const rcptTo = session.envelope.rcptTo.map((r) => r.address);
+    const reports = this.#o.returns ? rcptTo.flatMap((r) => this.#o.returns!.recognize(r) ?? []) : [];
+    if (reports.length === rcptTo.length) return this.#takeReport(reports, body, session);
 
     const user = session.user as SessionUser | undefined;
     if (user) {
@@ -316,12 +371,14 @@ export class SubmissionServer {
       at: new Date(),
     });
     const message = Buffer.concat([Buffer.from(received, 'latin1'), body]);
+    // A report sent along with ordinary recipients (a user copying the returns address): processed too.
+    if (reports.length) await this.#takeReport(reports, body, session);
     let queueId: string;
     try {
       queueId = await this.#o.queue.enqueue({
         mailFrom,
         submittedBy: user?.login ?? null,
-        rcptTo: session.envelope.rcptTo.map((r) => r.address),
+        rcptTo: rcptTo.filter((r) => !this.#o.returns?.recognize(r)),
         body: message,
       });
     } catch (err) {
@@ -336,6 +393,19 @@ export class SubmissionServer {
       sizeBytes: message.length,
       recipients: session.envelope.rcptTo.length,
     });
-    return queueId;
+    return `2.0.0 queued as ${queueId}`;
+  }
+
+  /** Processes a report for the returns address; resolves with the reply text (a 250 whether applied or ignored). */
+  async #takeReport(reports: ReturnsRecipient[], body: Buffer, session: SMTPServerSession): Promise<string> {
+    let result;
+    try {
+      result = await this.#o.returns!.process(reports, body);
+    } catch (err) {
+      this.#o.log.error('report processing failed; refused with 451', { err, client: session.remoteAddress });
+      throw buildReply(451, '4.3.0 Temporary failure, please retry later');
+    }
+    this.#o.log.info(result.isApplied ? 'report applied' : 'report ignored', { client: session.remoteAddress, summary: result.summary });
+    return `2.0.0 report ${result.isApplied ? 'accepted' : 'ignored'}: ${result.summary}`;
   }
 }

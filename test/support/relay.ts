@@ -28,6 +28,7 @@ export function relayEnv(db: TestDatabase, overrides: Record<string, string> = {
     RELAIS_CONNECT_TIMEOUT_MS: '3000',
     RELAIS_COMMAND_TIMEOUT_MS: '5000',
     RELAIS_DNS_TIMEOUT_MS: '1000',
+    RELAIS_THROTTLE_PAUSE_MS: '100',
     ...overrides,
   };
 }
