@@ -7,7 +7,7 @@ import { alertRaisedEvent } from '../alerts/index.ts';
 import { addressEvidence, buildDsn, classifyReply, headersOf, type FailedRecipient } from '../bounces/index.ts';
 import type { Db, Sql } from '../db/index.ts';
 import type { EventBus, RelayEvent } from '../events/index.ts';
-import type { AddressHasher } from '../stats/index.ts';
+import { redactAddress, type AddressHasher } from '../stats/index.ts';
 import { GroupCommit } from './group-commit.ts';
 import { deleteFinishedStatement, enqueueStatements, newQueueId, recordStatement, valuesList, type PlannedOutcome } from './queue-sql.ts';
 import { nextAttemptAt, type RetrySchedule } from './retry.ts';
@@ -283,7 +283,7 @@ export class QueueService {
         result,
         outcome: {
           recipientId: claim.recipientId, epoch: claim.epoch, messageId: claim.messageId, state, category, next,
-          code: reply.code, enhanced: reply.enhanced, text: reply.text, mxHost: result.mxHost, isTls: result.isTls,
+          code: reply.code, enhanced: reply.enhanced, text: redactAddress(reply.text, claim.rcptTo), mxHost: result.mxHost, isTls: result.isTls,
           recipientHash: this.#o.hashAddress(claim.rcptTo), domain: claim.domain, sender: claim.mailFrom.toLowerCase(),
           evidence: addressEvidence(category, state),
         },

@@ -14,7 +14,7 @@ import type { EventBus, RelayEvent } from '../events/index.ts';
 import type { Logger } from '../log.ts';
 import type { AddressEvidence, EvidenceSink, QueueService } from '../queue/index.ts';
 import {
-  categoryUpsertSql, complaintUpsertSql, counterUpsertSql, counterValues, domainOf, type AddressHasher,
+  categoryUpsertSql, complaintUpsertSql, counterUpsertSql, counterValues, domainOf, redactAddress, type AddressHasher,
 } from '../stats/index.ts';
 import type { ReturnsAddress, ReturnsRecipient, ReturnsTokenData } from './token.ts';
 import type { SenderDirectory } from './senders.ts';
@@ -91,10 +91,10 @@ export class ReturnsProcessor {
       await sql.query(
         `insert into attempt (recipient_hash, domain, outcome, category, mx_host, is_tls, code, enhanced, text)
          values (?, ?, 'bounced', ?, ?, null, ?, ?, ?)`,
-        [hash, domain, category, r.remoteMta ?? reportingMta, reply.code, reply.enhanced, reply.text.slice(0, 2000)],
+        [hash, domain, category, r.remoteMta ?? reportingMta, reply.code, reply.enhanced, redactAddress(reply.text, address).slice(0, 2000)],
       );
       await this.#count(sql, sender, hash, domain, category);
-      if (category === 'policy-block') events.push(...(await this.#alert(sql, 'policy-block', domain, { enhanced: reply.enhanced, text: reply.text.slice(0, 300) })));
+      if (category === 'policy-block') events.push(...(await this.#alert(sql, 'policy-block', domain, { enhanced: reply.enhanced, text: redactAddress(reply.text, address).slice(0, 300) })));
       const remembered = evidence ? await this.#recordEvidence(sql, [{ recipientHash: hash, kind: evidence, category, enhanced: reply.enhanced }]) : [];
       await this.#o.events.record(sql, events);
       let afterCommit = () => {};

@@ -57,3 +57,15 @@ export async function loadRelaySecret(sql: Sql, name = 'address_hash_secret'): P
   const rows = await sql.query<{ value: string }>('select value from relay_setting where name = ?', [name]);
   return Buffer.from(rows[0]!.value, 'base64');
 }
+
+/**
+ * The text with every spelling of `address` (any case) replaced by
+ * `recipient`: remote replies often quote the address, and the attempt log,
+ * which outlives the message, must not become a plaintext recipient list.
+ */
+export function redactAddress(text: string, address: string): string {
+  const trimmed = address.trim();
+  if (!trimmed) return text;
+  const escaped = trimmed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(escaped, 'gi'), 'recipient');
+}

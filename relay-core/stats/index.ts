@@ -6,5 +6,5 @@ export { categoryUpsertSql, complaintUpsertSql, COUNTERS, counterUpsertSql, coun
 export type { CategoryTable, CounterName, CounterTable } from './counters.ts';
 export { StatsReport } from './report.ts';
 export type { CategoryCounts, Counts, StatsSummary } from './report.ts';
-export { addressHasher, domainOf, hashAddress, loadRelaySecret, normalizeAddress } from './address.ts';
+export { addressHasher, domainOf, hashAddress, loadRelaySecret, normalizeAddress, redactAddress } from './address.ts';
 export type { AddressHasher, AddressHashScheme } from './address.ts';

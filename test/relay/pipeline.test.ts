@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningRelay } from '../../server/relay.ts';
 import { StatsReport, type StatsSummary } from '../../relay-core/stats/index.ts';
 import { runStatsCommand } from '../../server/commands/stats.ts';
+import { expectNoPlaintextRecipients } from '../support/privacy.ts';
 import { waitFor } from '../support/relay.ts';
 import type { SinkMx } from '../support/sink-mx.ts';
 import { startMailWorld, type MailWorld } from '../support/world.ts';
@@ -81,6 +82,8 @@ describe('relay pipeline', () => {
     expect(await relay.db.query('select * from message')).toEqual([]);
     expect(await relay.db.query('select * from recipient')).toEqual([]);
     const recipients = ['accept-1@dest.test', 'accept-2@dest.test', 'unknown-2@dest.test', 'greylist-3@dest.test'];
+    // No plaintext list of whom the relay mailed: recipients are keyed hashes everywhere.
+    await expectNoPlaintextRecipients(relay.db, recipients);
     for (const table of tables) {
       for (const row of await relay.db.query(`select * from ${table}`)) {
         const text = JSON.stringify(row).toLowerCase();
@@ -100,6 +103,15 @@ describe('relay pipeline', () => {
     expect(attempts.map((a) => a.outcome).sort()).toEqual(['bounced', 'deferred', 'delivered', 'delivered', 'delivered']);
     expect(attempts.every((a) => a.mx_host === 'mx.dest.test' && a.is_tls === true)).toBe(true);
   });
+
+  it('suppresses an address after its hard bounce: the next submission to it is refused at RCPT with the reason', async () => {
+    const check = await relay.suppressions.check('unknown-2@dest.test');
+    expect(check.entries).toEqual([expect.objectContaining({ source: 'hard-bounce', address: null, scope: '' })]);
+    expect(check.outcomes).toContainEqual({ outcome: 'bounced', category: 'invalid-recipient', count: 1 });
+    expect((await relay.suppressions.check('accept-1@dest.test')).lastSuccessOn).toBeInstanceOf(Date);
+    await expect(submit({ from: 'alice@example.org', to: 'unknown-2@dest.test', subject: 'again', text: 'x' }))
+      .rejects.toThrow(/550 5\.1\.1 <unknown-2@dest\.test>: Recipient address rejected: suppressed since .*1 hard bounce/);
+  });
 });
 
 describe('relais stats', () => {
@@ -111,7 +123,12 @@ describe('relais stats', () => {
     const summary = JSON.parse(lines.join('\n')) as StatsSummary;
     expect(summary.totals).toMatchObject({ received: 3, delivered: 3, bounced: 1 });
     expect(summary.senders).toEqual([expect.objectContaining({ sender: 'alice@example.org', received: 3, delivered: 3, bounced: 1 })]);
-    expect(summary.destinations).toContainEqual(expect.objectContaining({ domain: 'dest.test', delivered: 3, bounced: 1, deferred: 1 }));
+    expect(summary.destinations).toContainEqual(expect.objectContaining({ domain: 'dest.test', delivered: 3, bounced: 1, deferred: 1, policyBlocks: 0 }));
+    expect(summary.categories).toEqual(expect.arrayContaining([
+      { outcome: 'bounced', category: 'invalid-recipient', count: 1 },
+      { outcome: 'deferred', category: 'greylisted', count: 1 },
+    ]));
+    expect(summary.senders[0]!.categories).toEqual(summary.categories);
     lines.length = 0;
     expect(await runStatsCommand(['--sender', 'Alice@Example.org'], deps)).toBe(0);
     expect(lines.join('\n')).toContain('alice@example.org');

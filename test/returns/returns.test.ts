@@ -7,6 +7,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReturnsAddress } from '../../relay-core/returns/index.ts';
 import type { RunningRelay } from '../../server/relay.ts';
+import { expectNoPlaintextRecipients } from '../support/privacy.ts';
 import { waitFor } from '../support/relay.ts';
 import type { SinkMx } from '../support/sink-mx.ts';
 import { startMailWorld, type MailWorld } from '../support/world.ts';
@@ -133,4 +134,9 @@ describe('returns address', () => {
     // Still serving: a normal message goes through.
     await mailAndGetReturnPaths(['accept-after@dest.test']);
   }, 120_000);
+
+  it('keeps no plaintext recipient anywhere once the queue is empty', async () => {
+    await waitFor(async () => (await relay.admin.list()).length === 0, 20_000, 'the queue to empty');
+    await expectNoPlaintextRecipients(relay.db, ['accept-v1@dest.test', 'accept-late@dest.test', 'accept-c@dest.test', 'accept-h1@dest.test']);
+  });
 });
