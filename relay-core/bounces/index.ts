@@ -6,7 +6,7 @@
 // Emits no events; reads no config keys.
 export { formatReply, localReply, parseReply, parseReplyLine, verdictOf } from './reply.ts';
 export type { Reply, Verdict } from './reply.ts';
-export { addressEvidence, classifyReply } from './categories.ts';
+export { addressEvidence, BOUNCE_RULES, classifyReply } from './categories.ts';
 export type { BounceAction, BounceCategory, Classification } from './categories.ts';
 export { buildDsn, headersOf } from './dsn.ts';
 export type { DsnInput, FailedRecipient } from './dsn.ts';
