@@ -131,6 +131,30 @@ describe('relais user and queue against a running relay', () => {
     expect((await runCli(['blacklist', 'remove', 'recipient', '@spamtrap.test'], env)).code).toBe(1);
   });
 
+  it('suppresses a recipient by hand, which the running relay then refuses at RCPT with 550 5.1.1, and lifts it', async () => {
+    const bad = await runCli(['suppression', 'add', 'bob@dest.test\r\nX-Injected: 1', '--reason', 'x'], env);
+    expect(bad.code).toBe(1);
+    const add = await runCli(['suppression', 'add', 'Bob@Dest.test', '--reason', 'asked us to stop', '--scope', 'user:alice'], env);
+    expect(add.code, add.stderr).toBe(0);
+    const check = await runCli(['suppression', 'check', 'bob@dest.test'], env);
+    expect(check.stdout).toContain('asked us to stop');
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1', port: relay.smtpPort, secure: false, requireTLS: true,
+      tls: { rejectUnauthorized: false }, auth: { user: 'alice', pass: 'correct horse' },
+    });
+    const refusal = await waitFor(async () => {
+      try {
+        await transport.sendMail({ from: 'alice@example.org', to: 'bob@dest.test', text: 'x' });
+        return null;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }, 15_000, 'the suppression to apply');
+    expect(refusal).toMatch(/550 5\.1\.1 <bob@dest\.test>: Recipient address rejected: suppressed for user:alice since \d{4}-\d\d-\d\d: asked us to stop/);
+    expect((await runCli(['suppression', 'remove', 'bob@dest.test'], env)).code).toBe(0);
+    expect((await runCli(['suppression', 'remove', 'bob@dest.test'], env)).code).toBe(1);
+  });
+
   it('answers /healthz and /readyz over HTTP', async () => {
     const health = await fetch(`http://127.0.0.1:${relay.httpPort}/healthz`);
     expect(health.status).toBe(200);
