@@ -5,15 +5,21 @@
 // CRLF-only against SMTP smuggling, a Received: field; then the queue, and
 // `250 2.0.0 queued as ID` only after it committed. Also the STARTTLS
 // certificate: the operator's files, or a self-signed one kept in dataDir.
+// Suppressed recipients are refused at RCPT (550 5.1.1) and mail for the
+// returns address is handed to relay-core/returns, the only mail taken
+// without AUTH (from the allowed inbound MX hosts).
 // It does not store users (auth/ does), deliver, sign (DKIM) nor apply
-// suppression or rate limits yet.
+// rate limits yet.
 // Emits no events itself (the queue emits message.received).
 // Config keys read (through server/): hostname, dataDir, smtp.host, smtp.port,
 // smtp.trustedNetworks, smtp.maxMessageSizeBytes, smtp.maxRecipients,
 // smtp.authFailureLimit, smtp.authFailureWindowMs, smtp.maxClients,
-// smtp.socketTimeoutMs, tls.certFile, tls.keyFile.
+// smtp.socketTimeoutMs, tls.certFile, tls.keyFile, returns.allowedFrom.
 export { SubmissionServer } from './server.ts';
-export type { SubmissionBlacklist, SubmissionOptions, SubmissionQueue, SubmissionUsers } from './server.ts';
+export type { SubmissionOptions } from './server.ts';
+export type {
+  ReturnsRecipient, SubmissionBlacklist, SubmissionQueue, SubmissionReturns, SubmissionSuppressions, SubmissionUsers,
+} from './collaborators.ts';
 export { loadTlsCredentials, TlsConfigError } from './tls.ts';
 export type { TlsCredentialOptions, TlsCredentials } from './tls.ts';
 export { parseFromAddresses, normalizeLineEndings, formatReceivedHeader } from './message.ts';

@@ -19,42 +19,15 @@ import {
   type SMTPServerSession,
 } from 'smtp-server';
 import { isSenderAllowed } from '../auth/index.ts';
-import type { Cidr, Config } from '../config/index.ts';
+import type { Config } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import { parseFromAddresses, normalizeLineEndings, formatReceivedHeader } from './message.ts';
+import type {
+  ReturnsRecipient, SubmissionBlacklist, SubmissionQueue, SubmissionReturns, SubmissionSuppressions, SubmissionUsers,
+} from './collaborators.ts';
 import { checkRecipient } from './recipient.ts';
 import { TunedSMTPServer } from './tuned-smtp-server.ts';
 import { AuthThrottle } from './throttle.ts';
-
-export interface SubmissionQueue {
-  enqueue(msg: { mailFrom: string; submittedBy: string | null; rcptTo: string[]; body: Buffer }): Promise<string>;
-}
-
-/** The admin's blacklists (relay-core/policy), matched from memory. */
-export interface SubmissionBlacklist {
-  match(kind: 'sender' | 'recipient', address: string): { pattern: string; reason: string } | null;
-}
-
-/** The suppression list (relay-core/policy), matched from memory at RCPT. */
-export interface SubmissionSuppressions {
-  match(recipient: string, sender: { login: string | null; mailFrom: string }): { scope: string; reason: string; createdAt: Date; expiresAt: Date | null } | null;
-}
-
-/** A recipient that is the returns address, bare or with its token. */
-export type ReturnsRecipient = { kind: 'bare' } | { kind: 'token'; token: string };
-
-/** The returns address (relay-core/returns): reports sent to it are processed, not queued. */
-export interface SubmissionReturns {
-  recognize(rcpt: string): ReturnsRecipient | null;
-  /** Clients that may hand reports over without AUTH; empty: any. */
-  allowedFrom: Cidr[];
-  /** Throws only on a temporary failure (answered 451). */
-  process(recipients: ReturnsRecipient[], body: Buffer): Promise<{ isApplied: boolean; summary: string }>;
-}
-
-export interface SubmissionUsers {
-  authenticate(login: string, password: string): Promise<{ login: string; allowedSenders: string[] } | null>;
-}
 
 type SmtpConfig = Config['smtp'];
 
