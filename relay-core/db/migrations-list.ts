@@ -6,6 +6,7 @@ import { Migration20261128100000 } from '../../migrations/Migration2026112810000
 import { Migration20261128110000 } from '../../migrations/Migration20261128110000.ts';
 import { Migration20261128120000 } from '../../migrations/Migration20261128120000.ts';
 import { Migration20261128130000 } from '../../migrations/Migration20261128130000.ts';
+import { Migration20261128140000 } from '../../migrations/Migration20261128140000.ts';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128000000', class: Migration20261128000000 },
@@ -13,4 +14,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128110000', class: Migration20261128110000 },
   { name: 'Migration20261128120000', class: Migration20261128120000 },
   { name: 'Migration20261128130000', class: Migration20261128130000 },
+  { name: 'Migration20261128140000', class: Migration20261128140000 },
 ];
