@@ -19,7 +19,7 @@ export interface Config {
     socketTimeoutMs: number;
   };
   tls: { certFile: string; keyFile: string };
-  http: { host: string; port: number };
+  http: { host: string; port: number; plain: boolean; maxBodyBytes: number; sessionHours: number; loginFailureLimit: number };
   dns: { servers: HostPort[]; timeoutMs: number };
   delivery: {
     mxPort: number;
