@@ -252,11 +252,15 @@ export class QueueService {
     };
     const applied = needsDsn.length || withEvidence.length ? await this.#o.db.transaction(run) : await run(this.#o.db);
     if (remembered.length) this.#o.evidence!.remember(remembered);
-    for (const { outcome } of planned) {
+    for (const { outcome, result } of planned) {
       if (!applied.has(outcome.recipientId)) continue;
       events.push({
         type: `recipient.${outcome.state}` as RelayEvent['type'],
-        payload: { domain: outcome.domain, code: outcome.code, enhanced: outcome.enhanced },
+        payload: {
+          domain: outcome.domain, code: outcome.code, enhanced: outcome.enhanced, category: outcome.category,
+          // Time since the message was received: delivery latency for metrics.
+          ageMs: Date.now() - result.claim.receivedAt.getTime(),
+        },
       });
     }
     this.#o.events.publish(events);

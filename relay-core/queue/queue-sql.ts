@@ -153,7 +153,7 @@ alerts as (${alertInsertSql(`select distinct on (domain) 'policy-block', domain,
 alert_events as (${alertEventInsertSql('alerts')}),
 recipient_events as (
   insert into event (type, payload)
-  select 'recipient.' || state, jsonb_build_object('domain', domain, 'code', code, 'enhanced', enhanced) from applied),
+  select 'recipient.' || state, jsonb_build_object('domain', domain, 'code', code, 'enhanced', enhanced, 'category', category) from applied),
 deleted as (
   delete from message m
   where m.id in (select message_id from applied where state in ${FINAL})
