@@ -1,5 +1,16 @@
 // schema — the Pothos code-first GraphQL schema: builder.ts sets the builder
-// up once, one file per GraphQL type, and this index builds the schema. It
-// maps GraphQL onto relay-core services and never touches the database.
-// Nothing is exposed over GraphQL yet: the relay core comes first.
-export {};
+// up once, context.ts says who is asking, one file per type or area, and this
+// index builds the schema. It maps GraphQL onto relay-core services and never
+// touches the database itself.
+import type { GraphQLSchema } from 'graphql';
+import { builder } from './builder.ts';
+import './problems.ts';
+import './auth.ts';
+import './subscriptions.ts';
+
+let schema: GraphQLSchema | undefined;
+
+export function buildSchema(): GraphQLSchema {
+  schema ??= builder.toSchema();
+  return schema;
+}

@@ -16,10 +16,12 @@ import type { Logger } from '../relay-core/log.ts';
 import { QueueAdmin, QueueService } from '../relay-core/queue/index.ts';
 import { ReturnsAddress, ReturnsProcessor, SenderDirectory } from '../relay-core/returns/index.ts';
 import { addressHasher, loadRelaySecret, StatsReport } from '../relay-core/stats/index.ts';
-import { loadTlsCredentials, SubmissionServer } from '../relay-core/submission/index.ts';
+import { AuthThrottle, loadTlsCredentials, SubmissionServer } from '../relay-core/submission/index.ts';
+import { AdminAccounts, ApiTokens, SessionStore } from '../relay-core/accounts/index.ts';
 import { runAdminCommand } from './commands/index.ts';
 import { startControlServer } from './control.ts';
-import { startHealthServer } from './http.ts';
+import { createApi } from './api.ts';
+import { startHttpsService } from './https.ts';
 
 export interface RunningRelay {
   db: Db;
@@ -149,9 +151,23 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     closers.push(() => submission.close());
     delivery.start();
 
-    const http = await startHealthServer({
+    const admins = new AdminAccounts({ db });
+    const api = createApi({
+      services: {
+        db, queueAdmin: admin, users, blacklist, suppressions, stats, events, admins,
+        sessions: new SessionStore({ db, lifetimeHours: config.http.sessionHours }),
+        tokens: new ApiTokens({ db }),
+        loginThrottle: new AuthThrottle({ limit: config.http.loginFailureLimit, windowMs: config.smtp.authFailureWindowMs }),
+      },
+      log,
+    });
+    const http = await startHttpsService({
       host: config.http.host,
       port: config.http.port,
+      tls: config.http.plain ? null : tls,
+      maxBodyBytes: config.http.maxBodyBytes,
+      api,
+      log,
       isReady: async () => {
         await db.query('select 1');
         return true;
@@ -159,7 +175,9 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     });
     closers.push(() => http.close());
 
-    log.info('relais started', { smtp: `${config.smtp.host}:${smtpPort}`, http: `${config.http.host}:${http.port}`, database: db.kind });
+    log.info('relais started', {
+      smtp: `${config.smtp.host}:${smtpPort}`, http: `${config.http.plain ? 'http' : 'https'}://${config.http.host}:${http.port}`, database: db.kind,
+    });
     let stopping: Promise<void> | null = null;
     return {
       db, queue, admin, users, blacklist, suppressions, events, smtpPort, httpPort: http.port,

@@ -43,6 +43,18 @@ export interface Config {
   };
   returns: { address: string; allowedFrom: Cidr[]; tokenLifetimeDays: number; maxReportBytes: number };
   suppression: { hardBounces: number; softBounces: number; softWindowDays: number; complaints: number; expiryDays: number };
+  anomaly: {
+    action: 'hold' | 'throttle' | 'alert';
+    windowMinutes: number;
+    factor: number;
+    minMessages: number;
+    baselineHours: number;
+    bounceRate: number;
+    minBounceSample: number;
+    distinctDomainsFactor: number;
+    minDistinctDomains: number;
+    flushIntervalMs: number;
+  };
 }
 
 /** A config problem a user must fix; `message` lists every bad key. */

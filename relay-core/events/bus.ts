@@ -16,6 +16,11 @@ export type EventType =
 export interface RelayEvent {
   type: EventType;
   payload: Record<string, unknown>;
+  /**
+   * The id of the node that raised the event, set only on events relayed from
+   * another node (notify.ts); absent: raised by this process.
+   */
+  origin?: string;
 }
 
 /**

@@ -10,8 +10,9 @@
 // queue.maxAgeMs, queue.leaseMs, hostname.
 export { QueueService, newQueueId } from './queue-service.ts';
 export type { AddressEvidence, EvidenceSink, QueueServiceOptions } from './queue-service.ts';
-export { QueueAdmin } from './queue-admin.ts';
-export type { QueueFilter } from './queue-admin.ts';
+export { QueueAdmin, QueueError } from './queue-admin.ts';
 export { nextAttemptAt, retryDelayMs } from './retry.ts';
 export type { RetrySchedule } from './retry.ts';
-export type { AttemptResult, Claim, NewMessage, QueuedMessage, QueuedRecipient, QueueSelector, RecipientState } from './types.ts';
+export type {
+  AttemptResult, Claim, NewMessage, QueuedMessage, QueuedRecipient, QueueFilter, QueueListOptions, QueueSelector, RecipientState,
+} from './types.ts';

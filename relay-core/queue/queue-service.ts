@@ -58,6 +58,7 @@ interface ClaimRow {
   lease_epoch: number;
   attempts: number;
   mail_from: string;
+  submitted_by: string | null;
   received_at: Date;
   lease_until: Date;
   is_delay_warned: boolean;
@@ -158,7 +159,7 @@ export class QueueService {
            limit ?
            for update skip locked)
          returning r.id, r.message_id, r.rcpt_to, r.domain, r.lease_epoch, r.attempts, r.lease_until, r.next_attempt_at, r.is_delay_warned,
-                   m.mail_from, m.received_at)
+                   m.mail_from, m.submitted_by, m.received_at)
        select c.*, case when c.id = min(c.id) over (partition by c.message_id) and m.size_bytes <= ? then m.body end as body
        from claimed c join message m on m.id = c.message_id
        order by c.next_attempt_at, c.id`,
@@ -172,6 +173,7 @@ export class QueueService {
       epoch: Number(r.lease_epoch),
       attempts: Number(r.attempts),
       mailFrom: r.mail_from,
+      submittedBy: r.submitted_by,
       receivedAt: new Date(r.received_at),
       leaseUntil: new Date(r.lease_until),
       isDelayWarned: Boolean(r.is_delay_warned),
@@ -260,6 +262,8 @@ export class QueueService {
           domain: outcome.domain, code: outcome.code, enhanced: outcome.enhanced, category: outcome.category,
           // Time since the message was received: delivery latency for metrics.
           ageMs: Date.now() - result.claim.receivedAt.getTime(),
+          // In-process only (never written to the event table): lets a mail user follow their own deliveries.
+          login: result.claim.submittedBy,
         },
       });
     }

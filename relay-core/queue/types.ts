@@ -29,6 +29,8 @@ export interface Claim {
   epoch: number;
   attempts: number;
   mailFrom: string;
+  /** Login of the submitting user, null for trusted networks and DSNs. */
+  submittedBy: string | null;
   receivedAt: Date;
   leaseUntil: Date;
   /** Whether the sender was already warned that this recipient is delayed. */
@@ -69,5 +71,45 @@ export interface QueuedMessage {
   recipients: QueuedRecipient[];
 }
 
-/** Which messages an admin command acts on: one queue id, or every message. */
-export type QueueSelector = { messageId: string } | { all: true };
+/**
+ * Which messages a listing or an admin command looks at. Every condition
+ * given must hold; none given: every message. `messageId`, `sender`,
+ * `submittedBy` and `olderThanMs` are about the message; `state` and `domain`
+ * about its recipients: a message matches when one recipient is in that state
+ * at that domain, and retry/hold/release touch only such recipients.
+ */
+export interface QueueFilter {
+  /** Recipients in this state. */
+  state?: RecipientState;
+  /** One queue id. */
+  messageId?: string;
+  /** Envelope sender, exact, case-insensitive; '' is the null sender (DSNs). */
+  sender?: string;
+  /** Login of the submitting user (case-insensitive); null: mail submitted without AUTH (trusted networks, DSNs). */
+  submittedBy?: string | null;
+  /** Recipients at this destination domain (case-insensitive). */
+  domain?: string;
+  /** Messages received more than this long ago. */
+  olderThanMs?: number;
+}
+
+/**
+ * Which messages an admin command acts on:
+ * - `{ messageId }`: one message;
+ * - `{ all: true }`: every message;
+ * - `{ filter }`: the messages (and recipients) a QueueFilter matches, in bulk.
+ */
+export type QueueSelector = { messageId: string } | { all: true } | { filter: QueueFilter };
+
+/** A page of QueueAdmin.list(): the filter, how many messages, and where the previous page ended. */
+export interface QueueListOptions extends QueueFilter {
+  /** Most messages returned (each with all its recipients); default 1000, at most 10000. */
+  limit?: number;
+  /**
+   * Cursor: the id of the last message of the previous page. Pages are
+   * ordered by (receivedAt, id); when that message has left the queue since,
+   * the page starts at the time written in its id (a few messages may show
+   * twice, none is skipped while the clocks of nodes and database agree).
+   */
+  after?: string;
+}

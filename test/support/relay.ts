@@ -21,6 +21,8 @@ export function relayEnv(db: TestDatabase, overrides: Record<string, string> = {
     RELAIS_SMTP_PORT: '0',
     RELAIS_HTTP_HOST: '127.0.0.1',
     RELAIS_HTTP_PORT: '0',
+    // Plain HTTP keeps test clients simple; test/api/https.test.ts covers TLS.
+    RELAIS_HTTP_PLAIN: 'true',
     RELAIS_ALLOW_PRIVATE_MX: 'true',
     RELAIS_RETRY_FIRST_MS: '300',
     RELAIS_RETRY_MAX_MS: '1000',

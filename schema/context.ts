@@ -1,0 +1,51 @@
+// What every resolver gets: who is asking (the viewer, resolved once per
+// request from the session cookie or the API token) and the relay services.
+// Authorisation is decided from the viewer only (builder.ts scopes, plus
+// object-level checks in resolvers), never from request input.
+import type { AdminAccounts, ApiTokens, SessionStore } from '../relay-core/accounts/index.ts';
+import type { UserService } from '../relay-core/auth/index.ts';
+import type { Db } from '../relay-core/db/index.ts';
+import type { EventBus } from '../relay-core/events/index.ts';
+import type { BlacklistService, SuppressionService } from '../relay-core/policy/index.ts';
+import type { QueueAdmin } from '../relay-core/queue/index.ts';
+import type { StatsReport } from '../relay-core/stats/index.ts';
+import type { AuthThrottle } from '../relay-core/submission/index.ts';
+
+export type Viewer =
+  | { kind: 'anonymous' }
+  /** An admin account's session, or an admin-scope token (`login` is then `token:<name>`). */
+  | { kind: 'admin'; login: string }
+  /** A read-scope token: every query and subscription, no mutation. */
+  | { kind: 'reader'; login: string }
+  /** A mail (SMTP) user: only their own stats and queue. */
+  | { kind: 'user'; login: string };
+
+export interface ApiServices {
+  db: Db;
+  queueAdmin: QueueAdmin;
+  users: UserService;
+  blacklist: BlacklistService;
+  suppressions: SuppressionService;
+  stats: StatsReport;
+  events: EventBus;
+  admins: AdminAccounts;
+  sessions: SessionStore;
+  tokens: ApiTokens;
+  loginThrottle: AuthThrottle;
+}
+
+export interface ApiContext {
+  viewer: Viewer;
+  services: ApiServices;
+  /** The client's IP address (login throttling). */
+  clientAddress: string;
+  /** The session id from the cookie, when there is one (logout). */
+  sessionId: string | null;
+  /** Adds a Set-Cookie header to the HTTP response (login, logout). */
+  setCookie(cookie: string): void;
+}
+
+/** The login a non-admin viewer may act for, or null for admins and readers (everything). */
+export function ownLogin(viewer: Viewer): string | null {
+  return viewer.kind === 'user' ? viewer.login : null;
+}
