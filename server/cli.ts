@@ -10,12 +10,14 @@ import { BlacklistService, SuppressionService } from '../relay-core/policy/index
 import { QueueAdmin } from '../relay-core/queue/index.ts';
 import { addressHasher, loadRelaySecret, StatsReport } from '../relay-core/stats/index.ts';
 import { ADMIN_COMMANDS, runAdminCommand } from './commands/index.ts';
+import { ADMIN_USAGE } from './commands/admin.ts';
 import { BLACKLIST_USAGE } from './commands/blacklist.ts';
 import { QUEUE_USAGE } from './commands/queue.ts';
 import { STATS_USAGE } from './commands/stats.ts';
 import { SUPPRESSION_USAGE } from './commands/suppression.ts';
 import { USER_USAGE } from './commands/user.ts';
 import { sendControlRequest } from './control.ts';
+import { AdminAccounts } from '../relay-core/accounts/index.ts';
 import { openMigratedDb, startRelay } from './relay.ts';
 
 const USAGE = `usage: relais [--config FILE] <command>
@@ -24,7 +26,7 @@ const USAGE = `usage: relais [--config FILE] <command>
   migrate                    create or update the database schema
   config show                print the effective configuration (secrets masked)
   config check FILE          validate a configuration file
-${[USER_USAGE, QUEUE_USAGE, BLACKLIST_USAGE, SUPPRESSION_USAGE, STATS_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
+${[ADMIN_USAGE, USER_USAGE, QUEUE_USAGE, BLACKLIST_USAGE, SUPPRESSION_USAGE, STATS_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
 
 The configuration is read from --config FILE, $RELAIS_CONFIG or ./relais.toml,
 then RELAIS_* environment variables (see 'relais config show').`;
@@ -72,6 +74,7 @@ async function runAdmin(config: Config, argv: string[]): Promise<number> {
   try {
     return await runAdminCommand(argv, {
       users: new UserService({ db }),
+      admins: new AdminAccounts({ db }),
       admin: new QueueAdmin({ db }),
       blacklist: new BlacklistService({ db }),
       suppressions: new SuppressionService({ db, hashAddress: addressHasher(await loadRelaySecret(db)), rules: config.suppression }),

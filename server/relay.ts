@@ -97,6 +97,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     });
     const admin = new QueueAdmin({ db });
     const users = new UserService({ db });
+    const admins = new AdminAccounts({ db });
     const blacklist = new BlacklistService({ db });
     const stats = new StatsReport({ db });
     await blacklist.start();
@@ -107,6 +108,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
       const lines: { stream: 'out' | 'err'; text: string }[] = [];
       const exitCode = await runAdminCommand(request.argv, {
         users,
+        admins,
         admin,
         blacklist,
         suppressions,
@@ -151,7 +153,6 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     closers.push(() => submission.close());
     delivery.start();
 
-    const admins = new AdminAccounts({ db });
     const api = createApi({
       services: {
         db, queueAdmin: admin, users, blacklist, suppressions, stats, events, admins,

@@ -29,7 +29,7 @@ const SUBCOMMANDS: Record<string, { login: boolean; password?: boolean; senders?
   enable: { login: true },
 };
 
-async function readPassword(stdin: NodeJS.ReadableStream): Promise<string> {
+export async function readPassword(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
