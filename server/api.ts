@@ -107,7 +107,8 @@ function responseCookies(cookies: WeakMap<Request, string[]>): Plugin {
 export function createApi(options: { services: ApiServices; log: Logger }): YogaServerInstance<ServerContext, ApiContext> {
   const cookies = new WeakMap<Request, string[]>();
   const armor = new EnvelopArmor({
-    maxDepth: { n: 10 },
+    // Introspection counts too; GraphiQL's own introspection query is 21 deep.
+    maxDepth: { n: 25, ignoreIntrospection: false },
     maxAliases: { n: 15 },
     maxDirectives: { n: 10 },
     maxTokens: { n: 2000 },
