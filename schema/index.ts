@@ -7,6 +7,13 @@ import { builder } from './builder.ts';
 import './problems.ts';
 import './auth.ts';
 import './subscriptions.ts';
+import './queue.ts';
+import './suppressions.ts';
+import './blacklist.ts';
+import './users.ts';
+import './stats.ts';
+import './alerts.ts';
+import './history.ts';
 
 let schema: GraphQLSchema | undefined;
 

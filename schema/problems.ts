@@ -2,8 +2,10 @@
 // `problem` (null on success) with a closed set of codes, so clients can
 // switch on it. Unexpected errors stay exceptions and are masked by the server.
 import { AccountError } from '../relay-core/accounts/index.ts';
+import { AlertError } from '../relay-core/alerts/index.ts';
 import { UserError } from '../relay-core/auth/index.ts';
 import { BlacklistError, SuppressionError } from '../relay-core/policy/index.ts';
+import { QueueError } from '../relay-core/queue/index.ts';
 import { builder } from './builder.ts';
 
 export type ProblemCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'THROTTLED';
@@ -29,7 +31,10 @@ export const problem = (code: ProblemCode, message: string): { problem: Problem 
 
 /** The Problem behind a known service error; anything else is rethrown (and masked). */
 export function problemOf(err: unknown): { problem: Problem } {
-  if (err instanceof AccountError || err instanceof UserError || err instanceof BlacklistError || err instanceof SuppressionError) {
+  if (
+    err instanceof AccountError || err instanceof UserError || err instanceof BlacklistError || err instanceof SuppressionError
+    || err instanceof QueueError || err instanceof AlertError
+  ) {
     const code = err.code === 'CONFLICT' ? 'CONFLICT' : err.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID_INPUT';
     return problem(code, err.message);
   }

@@ -10,7 +10,7 @@ import { UserService } from '../relay-core/auth/index.ts';
 import type { Config } from '../relay-core/config/index.ts';
 import { openDb, type Db } from '../relay-core/db/index.ts';
 import { DeliveryService, MxResolver } from '../relay-core/delivery/index.ts';
-import { EventBus } from '../relay-core/events/index.ts';
+import { EventBus, EventRelay } from '../relay-core/events/index.ts';
 import { BlacklistService, SuppressionService } from '../relay-core/policy/index.ts';
 import type { Logger } from '../relay-core/log.ts';
 import { QueueAdmin, QueueService } from '../relay-core/queue/index.ts';
@@ -18,9 +18,11 @@ import { ReturnsAddress, ReturnsProcessor, SenderDirectory } from '../relay-core
 import { addressHasher, loadRelaySecret, StatsReport } from '../relay-core/stats/index.ts';
 import { AuthThrottle, loadTlsCredentials, SubmissionServer } from '../relay-core/submission/index.ts';
 import { AdminAccounts, ApiTokens, SessionStore } from '../relay-core/accounts/index.ts';
+import { AlertService } from '../relay-core/alerts/index.ts';
 import { runAdminCommand } from './commands/index.ts';
 import { startControlServer } from './control.ts';
 import { createApi } from './api.ts';
+import { RelayMetrics } from './metrics.ts';
 import { startHttpsService } from './https.ts';
 
 export interface RunningRelay {
@@ -68,6 +70,13 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     closers.push(() => db.close());
 
     const events = new EventBus();
+    const nodeId = `${osHostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    if (db.kind === 'postgresql') {
+      // Nodes sharing the database hear each other's events; PGlite is one process, its bus reaches everyone.
+      const eventRelay = new EventRelay({ databaseUrl: config.databaseUrl, bus: events, nodeId, log });
+      await eventRelay.start();
+      closers.push(() => eventRelay.stop());
+    }
     const hashAddress = addressHasher(await loadRelaySecret(db));
     const suppressions = new SuppressionService({ db, hashAddress, rules: config.suppression, log });
     await suppressions.start();
@@ -77,7 +86,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
       events,
       hashAddress,
       evidence: suppressions,
-      nodeId: `${osHostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+      nodeId,
       hostname: config.hostname,
       schedule: config.queue,
       delayWarningMs: config.queue.delayWarningMs,
@@ -133,6 +142,8 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
       ...(returns ? { returnPath: async (mailFrom: string, rcptTo: string) => returns.envelopeFor(await senders.idOf(mailFrom), hashAddress(rcptTo)) } : {}),
     });
     closers.push(() => delivery.stop());
+    const metrics = new RelayMetrics({ db, bus: events, delivery, log });
+    closers.push(async () => metrics.stop());
 
     const tls = await loadTlsCredentials({ ...config.tls, dataDir: config.dataDir, hostname: config.hostname });
     if (tls.generated) log.warn('no TLS certificate configured: using a self-signed one', { dataDir: config.dataDir });
@@ -155,7 +166,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
 
     const api = createApi({
       services: {
-        db, queueAdmin: admin, users, blacklist, suppressions, stats, events, admins,
+        db, queueAdmin: admin, users, blacklist, suppressions, stats, events, admins, alerts: new AlertService({ db }),
         sessions: new SessionStore({ db, lifetimeHours: config.http.sessionHours }),
         tokens: new ApiTokens({ db }),
         loginThrottle: new AuthThrottle({ limit: config.http.loginFailureLimit, windowMs: config.smtp.authFailureWindowMs }),
@@ -168,6 +179,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
       tls: config.http.plain ? null : tls,
       maxBodyBytes: config.http.maxBodyBytes,
       api,
+      metrics: () => metrics.render(),
       log,
       isReady: async () => {
         await db.query('select 1');

@@ -3,8 +3,13 @@
 // blocking us a thousand times in an hour raises one alert, not a thousand.
 import type { RelayEvent } from '../events/index.ts';
 
-/** What an admin is told about, as stored and published. */
-export type AlertKind = 'policy-block' | 'complaint';
+/**
+ * What an admin is told about, as stored and published:
+ * - `policy-block`: a destination refuses us for our reputation;
+ * - `complaint`: a recipient reported a message as spam;
+ * - `spike`: a sender's traffic jumped (relay-core/anomaly); subject: the sender key.
+ */
+export type AlertKind = 'policy-block' | 'complaint' | 'spike';
 
 /** SQL text of the current hour, for dedupe keys: `2026-11-28T10`. */
 export const HOUR_KEY_SQL = `to_char(date_trunc('hour', now() at time zone 'UTC'), 'YYYY-MM-DD"T"HH24')`;

@@ -5,6 +5,6 @@
 export { categoryUpsertSql, complaintUpsertSql, COUNTERS, counterUpsertSql, counterValues } from './counters.ts';
 export type { CategoryTable, CounterName, CounterTable } from './counters.ts';
 export { StatsReport } from './report.ts';
-export type { CategoryCounts, Counts, StatsSummary } from './report.ts';
+export type { AttemptRecord, CategoryCounts, Counts, HourlyCounts, StatsSummary } from './report.ts';
 export { addressHasher, domainOf, hashAddress, loadRelaySecret, normalizeAddress, redactAddress } from './address.ts';
 export type { AddressHasher, AddressHashScheme } from './address.ts';

@@ -9,6 +9,22 @@ export type Counts = Record<CounterName, number>;
 /** Failed outcomes (deferred, bounced, expired) by what the reply meant. */
 export type CategoryCounts = { outcome: string; category: string; count: number }[];
 
+/** One hour of counters (`hourly`). */
+export type HourlyCounts = Counts & { bucket: Date; complaints: number | null };
+
+/** One remote answer from the attempt log. */
+export interface AttemptRecord {
+  at: Date;
+  outcome: string;
+  category: string | null;
+  domain: string;
+  mx: string | null;
+  isTls: boolean | null;
+  code: number | null;
+  enhanced: string | null;
+  text: string | null;
+}
+
 export interface StatsSummary {
   since: Date;
   totals: Counts & { complaints: number };
@@ -89,5 +105,37 @@ export class StatsReport {
       })),
       destinations: destinations.map((r) => ({ domain: String(r.domain), ...countsOf(r), policyBlocks: Number(r.policy_blocks ?? 0) })),
     };
+  }
+
+  /**
+   * Hourly counters since `since`: for the whole relay, one sender or one
+   * destination domain (never a sender and a domain together). Complaints
+   * are null per domain (they are counted per sender and recipient only).
+   */
+  async hourly(of: { kind: 'all' } | { kind: 'sender' | 'domain'; key: string }, since: Date): Promise<HourlyCounts[]> {
+    const table = of.kind === 'domain' ? 'destination_stat' : 'sender_stat';
+    const complaints = of.kind === 'domain' ? 'null::int as complaints' : 'coalesce(sum(complaints), 0)::int as complaints';
+    const where = of.kind === 'all' ? '' : `and ${of.kind === 'domain' ? 'domain' : 'sender'} = ?`;
+    const rows = await this.#db.query<Record<string, unknown>>(
+      `select bucket, ${sums}, ${complaints} from ${table} where bucket >= ? ${where} group by bucket order by bucket`,
+      of.kind === 'all' ? [since] : [since, of.key],
+    );
+    return rows.map((r) => ({ bucket: new Date(r.bucket as string), ...countsOf(r), complaints: r.complaints === null ? null : Number(r.complaints) }));
+  }
+
+  /** The latest remote answers about one recipient (by its keyed hash), newest first. */
+  async attemptsOf(recipientHash: string, limit: number): Promise<AttemptRecord[]> {
+    const rows = await this.#db.query<{
+      at: Date | string; outcome: string; category: string | null; domain: string; mx_host: string | null; is_tls: boolean | null;
+      code: number | null; enhanced: string | null; text: string | null;
+    }>(
+      `select at, outcome, category, domain, mx_host, is_tls, code, enhanced, text from attempt
+       where recipient_hash = ? order by at desc, id desc limit ?`,
+      [recipientHash, limit],
+    );
+    return rows.map((r) => ({
+      at: new Date(r.at), outcome: r.outcome, category: r.category, domain: r.domain, mx: r.mx_host, isTls: r.is_tls,
+      code: r.code === null ? null : Number(r.code), enhanced: r.enhanced, text: r.text,
+    }));
   }
 }
