@@ -4,6 +4,7 @@
 // object-level checks in resolvers), never from request input.
 import type { AdminAccounts, ApiTokens, SessionStore } from '../relay-core/accounts/index.ts';
 import type { AlertService } from '../relay-core/alerts/index.ts';
+import type { AnomalyService } from '../relay-core/anomaly/index.ts';
 import type { UserService } from '../relay-core/auth/index.ts';
 import type { Db } from '../relay-core/db/index.ts';
 import type { EventBus } from '../relay-core/events/index.ts';
@@ -27,6 +28,7 @@ export interface ApiServices {
   users: UserService;
   blacklist: BlacklistService;
   suppressions: SuppressionService;
+  anomaly: AnomalyService;
   stats: StatsReport;
   alerts: AlertService;
   events: EventBus;

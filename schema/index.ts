@@ -6,6 +6,7 @@ import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.ts';
 import './problems.ts';
 import './auth.ts';
+import './senders.ts';
 import './subscriptions.ts';
 import './queue.ts';
 import './suppressions.ts';

@@ -3,6 +3,7 @@
 // switch on it. Unexpected errors stay exceptions and are masked by the server.
 import { AccountError } from '../relay-core/accounts/index.ts';
 import { AlertError } from '../relay-core/alerts/index.ts';
+import { AnomalyError } from '../relay-core/anomaly/index.ts';
 import { UserError } from '../relay-core/auth/index.ts';
 import { BlacklistError, SuppressionError } from '../relay-core/policy/index.ts';
 import { QueueError } from '../relay-core/queue/index.ts';
@@ -33,7 +34,7 @@ export const problem = (code: ProblemCode, message: string): { problem: Problem 
 export function problemOf(err: unknown): { problem: Problem } {
   if (
     err instanceof AccountError || err instanceof UserError || err instanceof BlacklistError || err instanceof SuppressionError
-    || err instanceof QueueError || err instanceof AlertError
+    || err instanceof QueueError || err instanceof AlertError || err instanceof AnomalyError
   ) {
     const code = err.code === 'CONFLICT' ? 'CONFLICT' : err.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID_INPUT';
     return problem(code, err.message);

@@ -108,14 +108,10 @@ builder.subscriptionField('queueStats', (t) =>
     subscribe: (_r, args, ctx) => {
       const interval = Math.min(60, Math.max(2, args.intervalSeconds ?? 5)) * 1000;
       const only = ownLogin(ctx.viewer);
-      return every(interval, async (): Promise<QueueStats> => {
-        const rows = await ctx.services.db.query<{ state: string; n: number }>(
-          `select r.state, count(*)::int as n from recipient r ${only === null ? '' : 'join message m on m.id = r.message_id where m.submitted_by = ?'} group by r.state`,
-          only === null ? [] : [only],
-        );
-        const of = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
-        return { queued: of('queued'), active: of('active'), deferred: of('deferred'), held: of('held'), at: new Date() };
-      });
+      return every(interval, async (): Promise<QueueStats> => ({
+        ...(await ctx.services.queueAdmin.countByState(only ?? undefined)),
+        at: new Date(),
+      }));
     },
     resolve: (stats) => stats,
   }),

@@ -43,7 +43,9 @@ export async function resolveViewer(services: ApiServices, authorization: string
   const sessionId = cookieValue(cookie, SESSION_COOKIE);
   const session = sessionId ? await services.sessions.resolve(sessionId) : null;
   if (!session) return { viewer: { kind: 'anonymous' }, sessionId: null };
-  if (session.kind === 'admin' && !(await services.admins.isActive(session.login))) return { viewer: { kind: 'anonymous' }, sessionId: null };
+  // An account disabled or removed since login loses its session at once.
+  const isActive = session.kind === 'admin' ? await services.admins.isActive(session.login) : await services.users.isActive(session.login);
+  if (!isActive) return { viewer: { kind: 'anonymous' }, sessionId: null };
   return { viewer: { kind: session.kind, login: session.login }, sessionId };
 }
 

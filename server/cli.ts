@@ -3,9 +3,11 @@
 // running relais when it holds the embedded database, else to the database.
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { AnomalyService } from '../relay-core/anomaly/index.ts';
 import { UserService } from '../relay-core/auth/index.ts';
 import { checkConfigFile, ConfigError, describeConfig, loadConfig, type Config } from '../relay-core/config/index.ts';
-import { jsonLogger } from '../relay-core/log.ts';
+import { EventBus } from '../relay-core/events/index.ts';
+import { jsonLogger, silentLogger } from '../relay-core/log.ts';
 import { BlacklistService, SuppressionService } from '../relay-core/policy/index.ts';
 import { QueueAdmin } from '../relay-core/queue/index.ts';
 import { addressHasher, loadRelaySecret, StatsReport } from '../relay-core/stats/index.ts';
@@ -13,6 +15,7 @@ import { ADMIN_COMMANDS, runAdminCommand } from './commands/index.ts';
 import { ADMIN_USAGE } from './commands/admin.ts';
 import { BLACKLIST_USAGE } from './commands/blacklist.ts';
 import { QUEUE_USAGE } from './commands/queue.ts';
+import { SENDER_USAGE } from './commands/sender.ts';
 import { STATS_USAGE } from './commands/stats.ts';
 import { SUPPRESSION_USAGE } from './commands/suppression.ts';
 import { USER_USAGE } from './commands/user.ts';
@@ -26,7 +29,7 @@ const USAGE = `usage: relais [--config FILE] <command>
   migrate                    create or update the database schema
   config show                print the effective configuration (secrets masked)
   config check FILE          validate a configuration file
-${[ADMIN_USAGE, USER_USAGE, QUEUE_USAGE, BLACKLIST_USAGE, SUPPRESSION_USAGE, STATS_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
+${[ADMIN_USAGE, USER_USAGE, QUEUE_USAGE, BLACKLIST_USAGE, SUPPRESSION_USAGE, STATS_USAGE, SENDER_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
 
 The configuration is read from --config FILE, $RELAIS_CONFIG or ./relais.toml,
 then RELAIS_* environment variables (see 'relais config show').`;
@@ -72,13 +75,17 @@ async function runAdmin(config: Config, argv: string[]): Promise<number> {
   }
   const db = await openMigratedDb(config);
   try {
+    const users = new UserService({ db });
+    const admin = new QueueAdmin({ db });
     return await runAdminCommand(argv, {
-      users: new UserService({ db }),
+      users,
       admins: new AdminAccounts({ db }),
-      admin: new QueueAdmin({ db }),
+      admin,
       blacklist: new BlacklistService({ db }),
       suppressions: new SuppressionService({ db, hashAddress: addressHasher(await loadRelaySecret(db)), rules: config.suppression }),
       stats: new StatsReport({ db }),
+      // Not started: only holds and releases, straight in the database; running nodes pick them up within anomaly.flushIntervalMs.
+      anomaly: new AnomalyService({ db, events: new EventBus(), queue: admin, users, settings: config.anomaly, log: silentLogger }),
       stdin: Readable.from([stdin]),
       out,
       err,

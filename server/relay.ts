@@ -10,6 +10,7 @@ import { UserService } from '../relay-core/auth/index.ts';
 import type { Config } from '../relay-core/config/index.ts';
 import { openDb, type Db } from '../relay-core/db/index.ts';
 import { DeliveryService, MxResolver } from '../relay-core/delivery/index.ts';
+import { AnomalyService } from '../relay-core/anomaly/index.ts';
 import { EventBus, EventRelay } from '../relay-core/events/index.ts';
 import { BlacklistService, SuppressionService } from '../relay-core/policy/index.ts';
 import type { Logger } from '../relay-core/log.ts';
@@ -32,6 +33,7 @@ export interface RunningRelay {
   users: UserService;
   blacklist: BlacklistService;
   suppressions: SuppressionService;
+  anomaly: AnomalyService;
   events: EventBus;
   smtpPort: number;
   httpPort: number;
@@ -111,6 +113,10 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     const stats = new StatsReport({ db });
     await blacklist.start();
     closers.push(async () => blacklist.stop());
+    // Closed after the submission listener (closers run in reverse): its last counts are written out.
+    const anomaly = new AnomalyService({ db, events, queue: admin, users, outcomes: stats, settings: config.anomaly, log, nodeId });
+    await anomaly.start();
+    closers.push(() => anomaly.stop());
 
     handler = async (request) => {
       if (request.argv[0] === 'ping') return { lines: [], exitCode: 0 };
@@ -119,6 +125,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
         users,
         admins,
         admin,
+        anomaly,
         blacklist,
         suppressions,
         stats,
@@ -152,6 +159,8 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
       users,
       blacklist,
       suppressions,
+      gate: anomaly,
+      onAuthFailure: () => metrics.authFailed(),
       ...(returns && reports
         ? { returns: { recognize: (rcpt: string) => returns.recognize(rcpt), allowedFrom: config.returns.allowedFrom, process: reports.process.bind(reports) } }
         : {}),
@@ -166,7 +175,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
 
     const api = createApi({
       services: {
-        db, queueAdmin: admin, users, blacklist, suppressions, stats, events, admins, alerts: new AlertService({ db }),
+        db, queueAdmin: admin, users, blacklist, suppressions, anomaly, stats, events, admins, alerts: new AlertService({ db }),
         sessions: new SessionStore({ db, lifetimeHours: config.http.sessionHours }),
         tokens: new ApiTokens({ db }),
         loginThrottle: new AuthThrottle({ limit: config.http.loginFailureLimit, windowMs: config.smtp.authFailureWindowMs }),
@@ -193,7 +202,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     });
     let stopping: Promise<void> | null = null;
     return {
-      db, queue, admin, users, blacklist, suppressions, events, smtpPort, httpPort: http.port,
+      db, queue, admin, users, blacklist, suppressions, anomaly, events, smtpPort, httpPort: http.port,
       stop: () => (stopping ??= closeAll().then(() => log.info('relais stopped'))),
     };
   } catch (err) {

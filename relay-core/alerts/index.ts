@@ -1,5 +1,5 @@
 // alerts — what an admin must look at: a destination blocking the relay
-// (policy block, our reputation), complaints. Raised in the transaction of
+// (policy block, our reputation), complaints, traffic spikes of a sender. Raised in the transaction of
 // the fact behind them, once per kind, subject and hour; listed and
 // acknowledged by admins (AlertService). It does not decide what deserves an
 // alert (queue, returns and anomaly do). Emits alert.raised.

@@ -22,7 +22,18 @@ export interface UserSummary {
   allowedSenders: string[];
   isDisabled: boolean;
   createdAt: Date;
+  /** Messages the user may submit per clock hour and per day (UTC); null: no quota. */
+  quotaPerHour: number | null;
+  quotaPerDay: number | null;
 }
+
+/** A quota change: a whole number of messages, null for none, absent to keep the current one. */
+export interface QuotaChange {
+  perHour?: number | null;
+  perDay?: number | null;
+}
+
+const MAX_QUOTA = 10_000_000;
 
 /** What a successful AUTH knows about the user. */
 export interface AuthenticatedUser {
@@ -62,6 +73,13 @@ function checkSenders(senders: string[]): string[] {
   return out;
 }
 
+function checkQuota(name: string, value: number | null): number | null {
+  if (value !== null && (!Number.isSafeInteger(value) || value < 1 || value > MAX_QUOTA)) {
+    throw new UserError('INVALID_INPUT', `bad ${name} quota "${value}": use a whole number of messages from 1 to ${MAX_QUOTA}, or none`);
+  }
+  return value;
+}
+
 /** jsonb comes back parsed from pg and PGlite; a string is tolerated all the same. */
 function sendersOf(value: unknown): string[] {
   const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
@@ -97,15 +115,33 @@ export class UserService {
   }
 
   async list(): Promise<UserSummary[]> {
-    const rows = await this.#db.query<{ login: string; allowed_senders: unknown; is_disabled: boolean; created_at: Date }>(
-      'select login, allowed_senders, is_disabled, created_at from smtp_user order by login',
-    );
+    const rows = await this.#db.query<{
+      login: string; allowed_senders: unknown; is_disabled: boolean; created_at: Date; quota_per_hour: number | null; quota_per_day: number | null;
+    }>('select login, allowed_senders, is_disabled, created_at, quota_per_hour, quota_per_day from smtp_user order by login');
     return rows.map((r) => ({
       login: r.login,
       allowedSenders: sendersOf(r.allowed_senders),
       isDisabled: Boolean(r.is_disabled),
       createdAt: new Date(r.created_at),
+      quotaPerHour: r.quota_per_hour === null ? null : Number(r.quota_per_hour),
+      quotaPerDay: r.quota_per_day === null ? null : Number(r.quota_per_day),
     }));
+  }
+
+  /** Sets the user's hourly and/or daily quota. False when there is no such user. Throws UserError INVALID_INPUT for a bad number. */
+  async setQuotas(login: string, change: QuotaChange): Promise<boolean> {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const [column, name, value] of [['quota_per_hour', 'hourly', change.perHour], ['quota_per_day', 'daily', change.perDay]] as const) {
+      if (value === undefined) continue;
+      sets.push(`${column} = ?`);
+      params.push(checkQuota(name, value));
+    }
+    const rows = await this.#db.query(`update smtp_user set ${[...sets, 'updated_at = now()'].join(', ')} where login = ? returning login`, [
+      ...params,
+      login.trim().toLowerCase(),
+    ]);
+    return rows.length > 0;
   }
 
   /** False when there is no such user. Throws UserError INVALID_INPUT for an unusable password. */
@@ -154,6 +190,12 @@ export class UserService {
     const isMatch = await verifyPassword(password, row ? row.password_hash : await this.#decoy());
     if (!row || !isMatch || row.is_disabled) return null;
     return { login: normalized, allowedSenders: sendersOf(row.allowed_senders) };
+  }
+
+  /** Whether this login exists and is enabled (a disabled user's API session ends with it). */
+  async isActive(login: string): Promise<boolean> {
+    const rows = await this.#db.query<{ is_disabled: boolean }>('select is_disabled from smtp_user where login = ?', [login]);
+    return rows.length > 0 && !rows[0]!.is_disabled;
   }
 
   #decoy(): Promise<string> {

@@ -151,7 +151,7 @@ export const KEYS: KeyDef[] = [
   { path: 'anomaly.baselineHours', env: 'RELAIS_ANOMALY_BASELINE_HOURS', type: positiveInt, default: 168,
     description: 'Memory of the learned baseline, in hours: each past hour weighs 2/(baselineHours+1) in the moving averages (168: about a week).' },
   { path: 'anomaly.bounceRate', env: 'RELAIS_ANOMALY_BOUNCE_RATE', type: z.coerce.number().min(0).max(1), default: 0.3,
-    description: 'Share of bounced recipients (among delivered and bounced, over the current and previous hour) from one envelope sender that is a spike. 0: never.' },
+    description: 'Share of bounced recipients, among those delivered or bounced over the current and previous hour, that makes a sender a spike (for a login: over the envelope senders it used). 0: never.' },
   { path: 'anomaly.minBounceSample', env: 'RELAIS_ANOMALY_MIN_BOUNCE_SAMPLE', type: positiveInt, default: 20,
     description: 'Delivered plus bounced recipients needed before a bounce rate is judged.' },
   { path: 'anomaly.distinctDomainsFactor', env: 'RELAIS_ANOMALY_DISTINCT_DOMAINS_FACTOR', type: z.coerce.number().min(0), default: 4,

@@ -195,6 +195,17 @@ export class QueueAdmin {
     return this.#count(`delete from message m where ${w.sql} returning m.id`, w.params);
   }
 
+  /** Recipients waiting in the queue by state, for everyone or for the mail of one submitting user. */
+  async countByState(submittedBy?: string): Promise<Record<'queued' | 'active' | 'deferred' | 'held', number>> {
+    const rows = await this.#db.query<{ state: string; n: number }>(
+      `select r.state, count(*)::int as n from recipient r
+       ${submittedBy === undefined ? '' : 'join message m on m.id = r.message_id where m.submitted_by = ?'} group by r.state`,
+      submittedBy === undefined ? [] : [submittedBy],
+    );
+    const of = (state: string) => Number(rows.find((r) => r.state === state)?.n ?? 0);
+    return { queued: of('queued'), active: of('active'), deferred: of('deferred'), held: of('held') };
+  }
+
   async #count(sql: string, params: unknown[]): Promise<number> {
     return (await this.#db.query(sql, params)).length;
   }

@@ -29,6 +29,17 @@ export interface SubmissionReturns {
   process(recipients: ReturnsRecipient[], body: Buffer): Promise<{ isApplied: boolean; summary: string }>;
 }
 
+/**
+ * Traffic-spike holds, throttling and quotas (relay-core/anomaly). Both calls
+ * are synchronous and answered from memory: they run for every message.
+ */
+export interface SubmissionGate {
+  /** At MAIL FROM: a reply (4xx) refusing this sender for now, or null. `login` is null without AUTH. */
+  check(sender: { login: string | null; mailFrom: string; client: string }): { code: number; text: string } | null;
+  /** After the queue committed a message; must not throw. */
+  accepted(info: { login: string | null; mailFrom: string; rcptTo: string[] }): void;
+}
+
 export interface SubmissionUsers {
   authenticate(login: string, password: string): Promise<{ login: string; allowedSenders: string[] } | null>;
 }

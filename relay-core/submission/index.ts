@@ -8,8 +8,9 @@
 // Suppressed recipients are refused at RCPT (550 5.1.1) and mail for the
 // returns address is handed to relay-core/returns, the only mail taken
 // without AUTH (from the allowed inbound MX hosts).
-// It does not store users (auth/ does), deliver, sign (DKIM) nor apply
-// rate limits yet.
+// A gate (relay-core/anomaly) may refuse a sender at MAIL FROM with 451 4.7.1
+// (held after a traffic spike, over quota). It does not store users (auth/
+// does), deliver, nor sign (DKIM).
 // Emits no events itself (the queue emits message.received).
 // Config keys read (through server/): hostname, dataDir, smtp.host, smtp.port,
 // smtp.trustedNetworks, smtp.maxMessageSizeBytes, smtp.maxRecipients,
@@ -18,7 +19,7 @@
 export { SubmissionServer } from './server.ts';
 export type { SubmissionOptions } from './server.ts';
 export type {
-  ReturnsRecipient, SubmissionBlacklist, SubmissionQueue, SubmissionReturns, SubmissionSuppressions, SubmissionUsers,
+  ReturnsRecipient, SubmissionBlacklist, SubmissionGate, SubmissionQueue, SubmissionReturns, SubmissionSuppressions, SubmissionUsers,
 } from './collaborators.ts';
 export { loadTlsCredentials, TlsConfigError } from './tls.ts';
 export type { TlsCredentialOptions, TlsCredentials } from './tls.ts';

@@ -4,6 +4,8 @@
 // sent only once the queue has committed the message (DESIGN.md principle 1).
 // Mail for the returns address is the one thing taken without AUTH (from the
 // inbound MX hosts allowed): it is a report, processed here, never relayed.
+// An optional gate (relay-core/anomaly) may refuse a sender at MAIL FROM
+// (spike hold, throttle, quota) and counts every message queued.
 //
 // smtp-server's enhanced status codes stay off (its default): it would prefix
 // every error text with a code derived from the reply code alone (553 ->
@@ -23,7 +25,7 @@ import type { Config } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import { parseFromAddresses, normalizeLineEndings, formatReceivedHeader } from './message.ts';
 import type {
-  ReturnsRecipient, SubmissionBlacklist, SubmissionQueue, SubmissionReturns, SubmissionSuppressions, SubmissionUsers,
+  ReturnsRecipient, SubmissionBlacklist, SubmissionGate, SubmissionQueue, SubmissionReturns, SubmissionSuppressions, SubmissionUsers,
 } from './collaborators.ts';
 import { checkRecipient } from './recipient.ts';
 import { TunedSMTPServer } from './tuned-smtp-server.ts';
@@ -41,12 +43,16 @@ export interface SubmissionOptions extends SmtpConfig {
   suppressions?: SubmissionSuppressions;
   /** Takes reports for the returns address; none: no returns address. */
   returns?: SubmissionReturns;
+  /** Spike holds, throttling and quotas, at MAIL FROM (reports excepted); none when absent. */
+  gate?: SubmissionGate;
   /** Name in the greeting, EHLO reply and Received: fields. */
   hostname: string;
   tls: { key: string | Buffer; cert: string | Buffer };
   log: Logger;
   /** How long close() lets messages being received finish. Default 10 s. */
   closeTimeoutMs?: number;
+  /** Called on each failed AUTH (metrics). */
+  onAuthFailure?: () => void;
   /** Clock for the AUTH throttle window. */
   now?: () => number;
 }
@@ -220,6 +226,7 @@ export class SubmissionServer {
     }
     if (!user || isProxyRequest) {
       this.#throttle.recordFailure(client);
+      this.#o.onAuthFailure?.();
       this.#o.log.warn('auth failed', { client, login, method: auth.method });
       return { message: '5.7.8 Authentication credentials invalid', responseCode: 535 };
     }
@@ -249,7 +256,7 @@ export class SubmissionServer {
       this.#o.log.warn('sender refused: blacklisted', { client: session.remoteAddress, pattern: blocked.pattern });
       return this.#refuse(session, 550, `5.7.1 <${address.address}>: Sender address rejected: ${blocked.reason}`);
     }
-    if (user === null) return null;
+    if (user === null) return this.#reportsOnly.has(session) ? null : this.#checkGate(session, null, address.address);
     this.#reportsOnly.delete(session);
     // Only the relay itself sends DSNs (null sender); from a user it is a way to dodge bounces.
     if (address.address === '') return this.#refuse(session, 553, '5.7.1 <>: Sender address rejected: the null sender is not allowed');
@@ -257,7 +264,14 @@ export class SubmissionServer {
       this.#o.log.warn('sender refused', { client: session.remoteAddress, login: user.login, mailFrom: address.address });
       return this.#refuse(session, 553, `5.7.1 <${address.address}>: Sender address rejected: not owned by user ${user.login}`);
     }
-    return null;
+    return this.#checkGate(session, user.login, address.address);
+  }
+
+  #checkGate(session: SMTPServerSession, login: string | null, mailFrom: string): Error | null {
+    const refusal = this.#o.gate?.check({ login, mailFrom, client: session.remoteAddress });
+    if (!refusal) return null;
+    this.#o.log.warn('sender refused: gate', { client: session.remoteAddress, login, reply: `${refusal.code} ${refusal.text}` });
+    return this.#refuse(session, refusal.code, refusal.text);
   }
 
   #checkRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
@@ -347,16 +361,18 @@ export class SubmissionServer {
     // A report sent along with ordinary recipients (a user copying the returns address): processed too.
     if (reports.length) await this.#takeReport(reports, body, session);
     let queueId: string;
+    const queued = { mailFrom, submittedBy: user?.login ?? null, rcptTo: rcptTo.filter((r) => !this.#o.returns?.recognize(r)) };
     try {
-      queueId = await this.#o.queue.enqueue({
-        mailFrom,
-        submittedBy: user?.login ?? null,
-        rcptTo: rcptTo.filter((r) => !this.#o.returns?.recognize(r)),
-        body: message,
-      });
+      queueId = await this.#o.queue.enqueue({ ...queued, body: message });
     } catch (err) {
       this.#o.log.error('enqueue failed; message refused with 451', { err, client: session.remoteAddress, login: user?.login });
       throw buildReply(451, '4.3.0 Temporary failure, please retry later');
+    }
+    try {
+      this.#o.gate?.accepted({ login: queued.submittedBy, mailFrom, rcptTo: queued.rcptTo });
+    } catch (err) {
+      // Committed already: the 250 stands whatever the gate did.
+      this.#o.log.error('gate failed to count a message', { err, queueId });
     }
     // No addresses here: a log line must not link a sender to its recipients (DESIGN.md principle 2).
     this.#o.log.info('message queued', {

@@ -1,6 +1,7 @@
 // Admin commands that need the database: run in the CLI process, or inside a
 // running relais through the control socket. Same code, same output.
 import type { AdminAccounts } from '../../relay-core/accounts/index.ts';
+import type { AnomalyService } from '../../relay-core/anomaly/index.ts';
 import type { UserService } from '../../relay-core/auth/index.ts';
 import type { BlacklistService, SuppressionService } from '../../relay-core/policy/index.ts';
 import type { QueueAdmin } from '../../relay-core/queue/index.ts';
@@ -8,6 +9,7 @@ import type { StatsReport } from '../../relay-core/stats/index.ts';
 import { runAdminAccountCommand } from './admin.ts';
 import { runBlacklistCommand } from './blacklist.ts';
 import { runQueueCommand } from './queue.ts';
+import { runSenderCommand } from './sender.ts';
 import { runStatsCommand } from './stats.ts';
 import { runSuppressionCommand } from './suppression.ts';
 import { runUserCommand } from './user.ts';
@@ -19,12 +21,14 @@ export interface AdminCommandDeps {
   blacklist: BlacklistService;
   suppressions: SuppressionService;
   stats: StatsReport;
+  /** Sender holds (relay-core/anomaly). */
+  anomaly: AnomalyService;
   stdin: NodeJS.ReadableStream;
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
-export const ADMIN_COMMANDS = ['admin', 'user', 'queue', 'blacklist', 'suppression', 'stats'];
+export const ADMIN_COMMANDS = ['admin', 'user', 'queue', 'blacklist', 'suppression', 'stats', 'sender'];
 
 export async function runAdminCommand(argv: string[], deps: AdminCommandDeps): Promise<number> {
   const [command, ...rest] = argv;
@@ -34,6 +38,7 @@ export async function runAdminCommand(argv: string[], deps: AdminCommandDeps): P
   if (command === 'blacklist') return runBlacklistCommand(rest, deps);
   if (command === 'suppression') return runSuppressionCommand(rest, deps);
   if (command === 'stats') return runStatsCommand(rest, deps);
+  if (command === 'sender') return runSenderCommand(rest, deps);
   deps.err(`relais: unknown command ${command}`);
   return 2;
 }

@@ -8,7 +8,8 @@ export const USER_USAGE = `usage: relais user add <login> --password-stdin --all
        relais user remove <login>
        relais user passwd <login> --password-stdin
        relais user senders <login> --allow-sender <address|@domain> [--allow-sender …]
-       relais user disable|enable <login>`;
+       relais user disable|enable <login>
+       relais user quota <login> [--per-hour N|none] [--per-day N|none]`;
 
 export interface UserCommandDeps {
   users: UserService;
@@ -19,7 +20,7 @@ export interface UserCommandDeps {
 }
 
 /** Which positionals and options each subcommand takes. */
-const SUBCOMMANDS: Record<string, { login: boolean; password?: boolean; senders?: boolean }> = {
+const SUBCOMMANDS: Record<string, { login: boolean; password?: boolean; senders?: boolean; quota?: boolean }> = {
   add: { login: true, password: true, senders: true },
   list: { login: false },
   remove: { login: true },
@@ -27,7 +28,16 @@ const SUBCOMMANDS: Record<string, { login: boolean; password?: boolean; senders?
   senders: { login: true, senders: true },
   disable: { login: true },
   enable: { login: true },
+  quota: { login: true, quota: true },
 };
+
+/** A quota as typed: a whole number, or `none`; undefined when not given. Throws UserError for anything else. */
+function parseQuota(name: string, text: string | undefined): number | null | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim().toLowerCase() === 'none') return null;
+  if (!/^[0-9]{1,15}$/.test(text.trim())) throw new UserError('INVALID_INPUT', `bad ${name} quota "${text}": give a whole number of messages, or none`);
+  return Number(text.trim());
+}
 
 export async function readPassword(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -54,6 +64,8 @@ export async function runUserCommand(argv: string[], deps: UserCommandDeps): Pro
         json: { type: 'boolean' },
         'password-stdin': { type: 'boolean' },
         'allow-sender': { type: 'string', multiple: true },
+        'per-hour': { type: 'string' },
+        'per-day': { type: 'string' },
       },
     });
   } catch (err) {
@@ -62,7 +74,8 @@ export async function runUserCommand(argv: string[], deps: UserCommandDeps): Pro
   }
   const { values, positionals } = parsed;
   const isMisused =
-    (values.json && sub !== 'list') || (values['password-stdin'] && !spec.password) || (values['allow-sender'] && !spec.senders);
+    (values.json && sub !== 'list') || (values['password-stdin'] && !spec.password) || (values['allow-sender'] && !spec.senders) ||
+    ((values['per-hour'] !== undefined || values['per-day'] !== undefined) !== Boolean(spec.quota));
   if (positionals.length !== (spec.login ? 1 : 0) || isMisused) {
     fail(`relais user ${sub}: wrong arguments\n${USER_USAGE}`);
     return 2;
@@ -97,7 +110,9 @@ export async function runUserCommand(argv: string[], deps: UserCommandDeps): Pro
         } else {
           for (const u of users) {
             const state = u.isDisabled ? ' [disabled]' : '';
-            deps.out(`${u.login}${state}  created ${u.createdAt.toISOString().slice(0, 10)}  senders: ${u.allowedSenders.join(', ')}`);
+            const quotas = [u.quotaPerHour !== null ? `${u.quotaPerHour}/hour` : '', u.quotaPerDay !== null ? `${u.quotaPerDay}/day` : ''].filter(Boolean);
+            const quota = quotas.length ? `  quota: ${quotas.join(', ')}` : '';
+            deps.out(`${u.login}${state}  created ${u.createdAt.toISOString().slice(0, 10)}  senders: ${u.allowedSenders.join(', ')}${quota}`);
           }
         }
         return 0;
@@ -114,6 +129,14 @@ export async function runUserCommand(argv: string[], deps: UserCommandDeps): Pro
         if (!(await deps.users.setAllowedSenders(login, senders))) return notFound();
         deps.out(`${login.toLowerCase()} may now send as ${senders.map((s) => s.toLowerCase()).join(', ')}`);
         return 0;
+      case 'quota': {
+        const change = { perHour: parseQuota('hourly', values['per-hour']), perDay: parseQuota('daily', values['per-day']) };
+        if (!(await deps.users.setQuotas(login, change))) return notFound();
+        const shown = (n: number | null | undefined, per: string, none: string) => (n === undefined ? [] : [n === null ? none : `${n} messages per ${per}`]);
+        const parts = [...shown(change.perHour, 'hour', 'no hourly quota'), ...shown(change.perDay, 'day', 'no daily quota')];
+        deps.out(`quota of ${login.toLowerCase()}: ${parts.join(', ')}`);
+        return 0;
+      }
       default: {
         const isDisabled = sub === 'disable';
         if (!(await deps.users.setDisabled(login, isDisabled))) return notFound();
