@@ -5,9 +5,11 @@
 // held mail once an admin releases the sender with `relais sender release`.
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiTokens } from '../../relay-core/accounts/index.ts';
 import { openDb } from '../../relay-core/db/index.ts';
 import type { RelayEvent } from '../../relay-core/events/index.ts';
 import type { RunningRelay } from '../../server/relay.ts';
+import { ApiClient, take } from '../support/api-client.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.ts';
 import { relayEnv, runCli, startTestRelay, waitFor } from '../support/relay.ts';
@@ -70,7 +72,14 @@ async function recipientStates(login: string): Promise<string[]> {
 }
 
 describe('a traffic spike from one account', () => {
-  it('is held at once: 451 4.7.1 with the numbers, one alert and its event, its queued mail held', async () => {
+  it('is held at once: 451 4.7.1 with the numbers, one alert over the websocket, its queued mail held', async () => {
+    // An admin console watching the alerts feed over graphql-ws.
+    const watcher = new ApiClient(relay.httpPort);
+    watcher.token = (await new ApiTokens({ db: relay.db }).create({ name: 'console', scope: 'read', by: 'test' })).secret;
+    const ws = watcher.ws();
+    const live = take<{ alerts: { kind: string; subject: string } }>(ws, 'subscription { alerts { kind subject } }', 1);
+    await live.ready;
+    await new Promise((r) => setTimeout(r, 200));
     const alice = client('alice');
     for (let i = 0; i < 20; i++) {
       const info = await alice.sendMail({ from: 'alice@example.org', to: `rcpt-${i}@dest.test`, subject: `spam ${i}`, text: 'buy now' });
@@ -92,6 +101,8 @@ describe('a traffic spike from one account', () => {
     expect(alerts).toMatchObject([{ subject: 'alice', detail: { signal: 'volume', messages: 20, usualPerHour: 1, action: 'hold' } }]);
     await waitFor(() => raised.length > 0, 20_000, 'alert.raised');
     expect(raised).toMatchObject([{ type: 'alert.raised', payload: { kind: 'spike', subject: 'alice' } }]);
+    expect(await live.results).toEqual([{ alerts: { kind: 'spike', subject: 'alice' } }]);
+    await ws.dispose();
     await waitFor(async () => {
       const states = await recipientStates('alice');
       return states.length === 20 && states.every((s) => s === 'held');
