@@ -1,6 +1,6 @@
 // The HTTPS service: the GraphQL API at /graphql (HTTP and graphql-ws on the
 // same path), /healthz (the process answers), /readyz (database reachable,
-// listeners up) and /metrics (Prometheus). TLS with the operator's
+// listeners up), /metrics (Prometheus) and the admin console at /. TLS with the operator's
 // certificate or the generated one; plain HTTP only when configured (behind a
 // reverse proxy). Bodies are bounded and slow or idle clients timed out.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from '../relay-core/log.ts';
 import type { ApiContext } from '../schema/context.ts';
 import { isSameOrigin, type ServerContext } from './api.ts';
+import { serveConsole } from './console.ts';
 
 export interface HttpsServiceOptions {
   host: string;
@@ -22,6 +23,8 @@ export interface HttpsServiceOptions {
   api: YogaServerInstance<ServerContext, ApiContext>;
   isReady: () => Promise<boolean>;
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** The built console (web/dist), served at `/`. */
+  consoleDir?: string;
   log: Logger;
 }
 
@@ -68,6 +71,14 @@ export async function startHttpsService(options: HttpsServiceOptions): Promise<H
           reply(res, 500, { error: 'metrics unavailable' });
         },
       );
+      return;
+    }
+    if (options.consoleDir) {
+      serveConsole(req, res, options.consoleDir).catch((err: unknown) => {
+        options.log.error('console file failed', { err });
+        if (!res.headersSent) reply(res, 500, { error: 'console unavailable' });
+        else res.destroy();
+      });
       return;
     }
     reply(res, 404, { error: 'not found' });

@@ -3,6 +3,7 @@
 // the control socket. Holds no business rule: everything it wires lives in
 // relay-core.
 import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { hostname as osHostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -189,6 +190,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
       maxBodyBytes: config.http.maxBodyBytes,
       api,
       metrics: () => metrics.render(),
+      consoleDir: fileURLToPath(new URL('../web/dist', import.meta.url)),
       log,
       isReady: async () => {
         await db.query('select 1');

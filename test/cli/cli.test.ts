@@ -160,6 +160,6 @@ describe('relais user and queue against a running relay', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
     expect((await fetch(`http://127.0.0.1:${relay.httpPort}/readyz`)).status).toBe(200);
-    expect((await fetch(`http://127.0.0.1:${relay.httpPort}/nope`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${relay.httpPort}/nope.js`)).status).toBe(404);
   });
 });
