@@ -6,6 +6,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npx tsc --noEmit || { echo "type check failed"; exit 1; }
+npx tsc --noEmit -p web || { echo "console type check failed"; exit 1; }
+# The console tests drive the built console: build it from the sources under test.
+npm run -s build:web >/dev/null || { echo "console build failed"; exit 1; }
 # schema.graphql and the generated typed documents must match the code.
 npx tsx scripts/print-schema.ts --check || exit 1
 npx graphql-codegen --config codegen.yml --check >/dev/null || { echo "generated GraphQL documents are stale: run npm run codegen"; exit 1; }

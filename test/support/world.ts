@@ -5,7 +5,7 @@ import type { RunningRelay } from '../../server/relay.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import { startDnsServer, type TestDnsServer } from './dns-server.ts';
 import { startTestRelay } from './relay.ts';
-import { generateSinkCert, startSinkMx, type SinkMx } from './sink-mx.ts';
+import { generateSinkCert, startSinkMx, type SinkMx, type SinkMxOptions } from './sink-mx.ts';
 
 export interface MailWorld {
   db: TestDatabase;
@@ -19,11 +19,15 @@ export interface MailWorld {
 }
 
 /** `hosts`: the two loopback addresses of the MXes, distinct per test file. */
-export async function startMailWorld(hosts: [dest: string, sender: string], env: Record<string, string> = {}): Promise<MailWorld> {
+export async function startMailWorld(
+  hosts: [dest: string, sender: string],
+  env: Record<string, string> = {},
+  destOptions: Pick<SinkMxOptions, 'answerFor'> = {},
+): Promise<MailWorld> {
   const db = await createTestDatabase();
   const dns = await startDnsServer();
   const cert = await generateSinkCert();
-  const destMx = await startSinkMx({ host: hosts[0], cert });
+  const destMx = await startSinkMx({ host: hosts[0], cert, ...destOptions });
   const senderMx = await startSinkMx({ host: hosts[1], port: destMx.port, cert, acceptAll: true });
   dns.setZone({
     'dest.test': { mx: [{ preference: 10, exchange: 'mx.dest.test' }] },
