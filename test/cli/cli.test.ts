@@ -47,7 +47,8 @@ describe('relais config', () => {
   });
 });
 
-describe('relais user and queue against a running relay', () => {
+// Each CLI call starts a Node process (seconds each under load): time is given generously.
+describe('relais user and queue against a running relay', { timeout: 240_000 }, () => {
   let relay: SpawnedRelay;
 
   beforeAll(async () => {
