@@ -40,7 +40,8 @@ describe('rule samples answered by a real MX', () => {
     });
     const addresses = [...replies.keys()];
     for (const address of addresses) await queue.enqueue({ mailFrom: 'app@sender.test', submittedBy: null, rcptTo: [address], body: Buffer.from('Subject: x\r\n\r\nx\r\n') });
-    h.delivery({ throttlePauseMs: 1, destinationConcurrency: 10 }, queue).start();
+    // Generous timeouts: a slow machine must not turn a sample into a local network failure.
+    h.delivery({ throttlePauseMs: 1, destinationConcurrency: 10, connectTimeoutMs: 15_000, commandTimeoutMs: 30_000 }, queue).start();
     await waitUntil(async () => (await h.db.query("select 1 from attempt where domain = 'samples.test'")).length >= addresses.length, 'an attempt per rule', 60_000);
 
     const attempts = new Map((await h.db.query<{ recipient_hash: string; outcome: string; category: string }>(
