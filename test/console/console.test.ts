@@ -103,6 +103,7 @@ describe.skipIf(!hasChromium)('console', () => {
     await page.getByTestId('queue-details').first().click();
     await page.getByTestId('recipient-reply').first().waitFor();
     expect(await page.getByTestId('recipient-reply').first().innerText()).toContain(XSS);
+    expect(await page.getByTestId('queue-subject').first().innerText()).toBe(`Subject ${XSS}`);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
   });

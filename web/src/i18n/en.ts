@@ -127,6 +127,8 @@ export const en = {
   'queue.id': 'Queue id',
   'queue.mailFrom': 'Sender',
   'queue.nullSender': '<> (null sender)',
+  'queue.subject': 'Subject',
+  'queue.noSubject': '(no subject)',
   'queue.recipients': 'Recipients',
   'queue.received': 'Received',
   'queue.size': 'Size',

@@ -128,6 +128,8 @@ export const fr: Messages = {
   'queue.id': 'Identifiant de file',
   'queue.mailFrom': 'Expéditeur',
   'queue.nullSender': '<> (expéditeur nul)',
+  'queue.subject': 'Objet',
+  'queue.noSubject': '(sans objet)',
   'queue.recipients': 'Destinataires',
   'queue.received': 'Reçu',
   'queue.size': 'Taille',
