@@ -15,6 +15,7 @@ import './users.ts';
 import './stats.ts';
 import './alerts.ts';
 import './history.ts';
+import './health.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -1,5 +1,5 @@
 // The console in Debian's Chromium against a running relais fed by real SMTP:
-// log in, watch a delivery raise the overview counter live, work the queue
+// log in, see the relay's health and certificate expiry, watch a delivery raise the overview counter live, work the queue
 // (timeline, retry, hold, release, bulk delete), add and remove a
 // suppression, get a spike toast, switch language, and see hostile remote
 // text rendered as text. Screenshots of each page go to test-results/.
@@ -55,6 +55,16 @@ describe.skipIf(!hasChromium)('console', () => {
     await page.getByTestId('login-password').fill('a long admin password');
     await page.getByTestId('login-submit').click();
     await page.getByTestId('counters').waitFor();
+  });
+
+  it('shows the health of the relay with the certificate and the days before it expires', async () => {
+    await page.getByTestId('health-certificate').waitFor();
+    expect(await page.getByTestId('health-database').getAttribute('data-ok')).toBe('true');
+    expect(await page.getByTestId('health-smtp').getAttribute('data-ok')).toBe('true');
+    const certificate = page.getByTestId('health-certificate');
+    expect(Number(await certificate.getAttribute('data-days-left'))).toBeGreaterThan(800);
+    expect(await certificate.getAttribute('data-expiring')).toBe('false');
+    expect(await certificate.innerText()).toMatch(/CN=relais\.test[\s\S]*self-signed[\s\S]*expires .*\d+ day\(s\) left/);
   });
 
   it('raises the delivered counter live when a message is delivered, without reload', async () => {
