@@ -16,6 +16,7 @@ import './stats.ts';
 import './alerts.ts';
 import './history.ts';
 import './health.ts';
+import './admins.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -17,6 +17,10 @@ type Documents = {
     "\n  query Me {\n    me {\n      kind\n      login\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Login($login: String!, $password: String!) {\n    login(login: $login, password: $password) {\n      viewer {\n        kind\n        login\n      }\n      problem {\n        code\n        message\n      }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  query Admins {\n    admins(first: 100) {\n      edges {\n        node {\n          login\n          isDisabled\n          createdAt\n        }\n      }\n    }\n  }\n": typeof types.AdminsDocument,
+    "\n  mutation AddAdmin($login: String!, $password: String!) {\n    addAdmin(login: $login, password: $password) { admin { login } problem { code message } }\n  }\n": typeof types.AddAdminDocument,
+    "\n  mutation DisableAdmin($login: String!) {\n    disableAdmin(login: $login) { admin { login isDisabled } problem { code message } }\n  }\n": typeof types.DisableAdminDocument,
+    "\n  mutation EnableAdmin($login: String!) {\n    enableAdmin(login: $login) { admin { login isDisabled } problem { code message } }\n  }\n": typeof types.EnableAdminDocument,
     "\n  subscription AlertFeed {\n    alerts {\n      alertId\n      kind\n      subject\n      at\n    }\n  }\n": typeof types.AlertFeedDocument,
     "\n  query Blacklist($kind: BlacklistKind, $after: String) {\n    blacklistEntries(first: 100, kind: $kind, after: $after) {\n      edges {\n        node {\n          kind\n          pattern\n          reason\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.BlacklistDocument,
     "\n  mutation AddBlacklistEntry($kind: BlacklistKind!, $pattern: String!, $reason: String!) {\n    addBlacklistEntry(kind: $kind, pattern: $pattern, reason: $reason) {\n      entry {\n        pattern\n      }\n      problem {\n        code\n        message\n      }\n    }\n  }\n": typeof types.AddBlacklistEntryDocument,
@@ -59,6 +63,10 @@ const documents: Documents = {
     "\n  query Me {\n    me {\n      kind\n      login\n    }\n  }\n": types.MeDocument,
     "\n  mutation Login($login: String!, $password: String!) {\n    login(login: $login, password: $password) {\n      viewer {\n        kind\n        login\n      }\n      problem {\n        code\n        message\n      }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  query Admins {\n    admins(first: 100) {\n      edges {\n        node {\n          login\n          isDisabled\n          createdAt\n        }\n      }\n    }\n  }\n": types.AdminsDocument,
+    "\n  mutation AddAdmin($login: String!, $password: String!) {\n    addAdmin(login: $login, password: $password) { admin { login } problem { code message } }\n  }\n": types.AddAdminDocument,
+    "\n  mutation DisableAdmin($login: String!) {\n    disableAdmin(login: $login) { admin { login isDisabled } problem { code message } }\n  }\n": types.DisableAdminDocument,
+    "\n  mutation EnableAdmin($login: String!) {\n    enableAdmin(login: $login) { admin { login isDisabled } problem { code message } }\n  }\n": types.EnableAdminDocument,
     "\n  subscription AlertFeed {\n    alerts {\n      alertId\n      kind\n      subject\n      at\n    }\n  }\n": types.AlertFeedDocument,
     "\n  query Blacklist($kind: BlacklistKind, $after: String) {\n    blacklistEntries(first: 100, kind: $kind, after: $after) {\n      edges {\n        node {\n          kind\n          pattern\n          reason\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.BlacklistDocument,
     "\n  mutation AddBlacklistEntry($kind: BlacklistKind!, $pattern: String!, $reason: String!) {\n    addBlacklistEntry(kind: $kind, pattern: $pattern, reason: $reason) {\n      entry {\n        pattern\n      }\n      problem {\n        code\n        message\n      }\n    }\n  }\n": types.AddBlacklistEntryDocument,
@@ -124,6 +132,22 @@ export function graphql(source: "\n  mutation Login($login: String!, $password: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Admins {\n    admins(first: 100) {\n      edges {\n        node {\n          login\n          isDisabled\n          createdAt\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Admins {\n    admins(first: 100) {\n      edges {\n        node {\n          login\n          isDisabled\n          createdAt\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddAdmin($login: String!, $password: String!) {\n    addAdmin(login: $login, password: $password) { admin { login } problem { code message } }\n  }\n"): (typeof documents)["\n  mutation AddAdmin($login: String!, $password: String!) {\n    addAdmin(login: $login, password: $password) { admin { login } problem { code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableAdmin($login: String!) {\n    disableAdmin(login: $login) { admin { login isDisabled } problem { code message } }\n  }\n"): (typeof documents)["\n  mutation DisableAdmin($login: String!) {\n    disableAdmin(login: $login) { admin { login isDisabled } problem { code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EnableAdmin($login: String!) {\n    enableAdmin(login: $login) { admin { login isDisabled } problem { code message } }\n  }\n"): (typeof documents)["\n  mutation EnableAdmin($login: String!) {\n    enableAdmin(login: $login) { admin { login isDisabled } problem { code message } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
