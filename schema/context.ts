@@ -11,7 +11,7 @@ import type { EventBus } from '../relay-core/events/index.ts';
 import type { BlacklistService, SuppressionService } from '../relay-core/policy/index.ts';
 import type { QueueAdmin } from '../relay-core/queue/index.ts';
 import type { StatsReport } from '../relay-core/stats/index.ts';
-import type { AuthThrottle } from '../relay-core/submission/index.ts';
+import type { AuthThrottle, CertificateInfo } from '../relay-core/submission/index.ts';
 
 export type Viewer =
   | { kind: 'anonymous' }
@@ -21,6 +21,15 @@ export type Viewer =
   | { kind: 'reader'; login: string }
   /** A mail (SMTP) user: only their own stats and queue. */
   | { kind: 'user'; login: string };
+
+/** How the running relay is, as the console's health panel shows it. */
+export interface RelayHealth {
+  isDatabaseReachable: boolean;
+  isSmtpListening: boolean;
+  isHttpsEnabled: boolean;
+  /** The certificate STARTTLS (and HTTPS, when enabled) presents. */
+  certificate: CertificateInfo;
+}
 
 export interface ApiServices {
   db: Db;
@@ -36,6 +45,8 @@ export interface ApiServices {
   sessions: SessionStore;
   tokens: ApiTokens;
   loginThrottle: AuthThrottle;
+  /** Checks the database and the listeners now. */
+  health: () => Promise<RelayHealth>;
 }
 
 export interface ApiContext {

@@ -15,6 +15,8 @@ import './users.ts';
 import './stats.ts';
 import './alerts.ts';
 import './history.ts';
+import './health.ts';
+import './admins.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -8,6 +8,7 @@ import type { Reply } from '../relay-core/bounces/index.ts';
 import { normalizeSenderPattern } from '../relay-core/auth/index.ts';
 import { QueueError, type QueuedMessage, type QueuedRecipient, type QueueFilter, type QueueSelector } from '../relay-core/queue/index.ts';
 import { domainOf } from '../relay-core/stats/index.ts';
+import { batchLoader } from './batch.ts';
 import { builder } from './builder.ts';
 import { ownLogin, type ApiContext } from './context.ts';
 import { attempt, problem, ProblemRef, type Problem } from './problems.ts';
@@ -39,6 +40,8 @@ const QueueRecipientRef = builder.objectRef<QueuedRecipient>('QueueRecipient').i
   }),
 });
 
+const loadSubject = batchLoader<string | null>((ctx, ids) => ctx.services.queueAdmin.subjectsOf(ids), null);
+
 export const QueueEntryRef = builder.objectRef<QueuedMessage>('QueueEntry').implement({
   description: 'A message in the queue with all its recipients.',
   authScopes: { read: true, user: true },
@@ -46,6 +49,11 @@ export const QueueEntryRef = builder.objectRef<QueuedMessage>('QueueEntry').impl
     id: t.exposeID('id', { description: 'The queue id.' }),
     mailFrom: t.exposeString('mailFrom', { description: "Envelope sender; '' is the null sender (DSNs)." }),
     submittedBy: t.exposeString('submittedBy', { nullable: true, description: 'Login of the submitting user; null without AUTH.' }),
+    subject: t.string({
+      nullable: true,
+      description: 'The Subject header, decoded (RFC 2047), one line without control characters, at most 300 characters; null without one. Plain text: never render it as markup.',
+      resolve: (m, _a, ctx) => loadSubject(ctx, m.id),
+    }),
     sizeBytes: t.exposeInt('sizeBytes'),
     receivedAt: t.expose('receivedAt', { type: 'DateTime' }),
     recipients: t.expose('recipients', { type: [QueueRecipientRef] }),

@@ -18,7 +18,7 @@ import type { Logger } from '../relay-core/log.ts';
 import { QueueAdmin, QueueService } from '../relay-core/queue/index.ts';
 import { ReturnsAddress, ReturnsProcessor, SenderDirectory } from '../relay-core/returns/index.ts';
 import { addressHasher, loadRelaySecret, StatsReport } from '../relay-core/stats/index.ts';
-import { AuthThrottle, loadTlsCredentials, SubmissionServer } from '../relay-core/submission/index.ts';
+import { AuthThrottle, describeCertificate, loadTlsCredentials, SubmissionServer } from '../relay-core/submission/index.ts';
 import { AdminAccounts, ApiTokens, SessionStore } from '../relay-core/accounts/index.ts';
 import { AlertService } from '../relay-core/alerts/index.ts';
 import { runAdminCommand } from './commands/index.ts';
@@ -174,12 +174,20 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     closers.push(() => submission.close());
     delivery.start();
 
+    const certificate = describeCertificate(tls.cert);
+    const isDatabaseReachable = () => db.query('select 1').then(() => true, (err: Error) => {
+      log.warn('health: the database does not answer', { err });
+      return false;
+    });
     const api = createApi({
       services: {
         db, queueAdmin: admin, users, blacklist, suppressions, anomaly, stats, events, admins, alerts: new AlertService({ db }),
         sessions: new SessionStore({ db, lifetimeHours: config.http.sessionHours }),
         tokens: new ApiTokens({ db }),
         loginThrottle: new AuthThrottle({ limit: config.http.loginFailureLimit, windowMs: config.smtp.authFailureWindowMs }),
+        health: async () => ({
+          isDatabaseReachable: await isDatabaseReachable(), isSmtpListening: submission.isListening, isHttpsEnabled: !config.http.plain, certificate,
+        }),
       },
       log,
     });

@@ -5,6 +5,7 @@
 // the outcome. Listing pages by a cursor, so an API can walk a large queue.
 import type { Db } from '../db/index.ts';
 import { domainOf } from '../stats/index.ts';
+import { subjectOf } from './subject.ts';
 import type { QueuedMessage, QueueFilter, QueueListOptions, QueueSelector, RecipientState } from './types.ts';
 
 /** A refused queue request (bad filter or cursor); `message` is safe to show to whoever asked. */
@@ -16,6 +17,8 @@ const STATES: readonly RecipientState[] = ['queued', 'active', 'deferred', 'held
 const MAX_LIMIT = 10_000;
 /** Queue ids start with the enqueue time in milliseconds, 12 hex digits (newQueueId). */
 const QUEUE_ID = /^[0-9A-F]{12}[0-9A-F]*$/;
+/** The header block of nearly every message fits; a Subject beyond it is not shown. */
+const HEAD_BYTES = 8192;
 
 interface Where {
   /** Conditions on `message m`. */
@@ -161,6 +164,24 @@ export class QueueAdmin {
       });
     }
     return [...messages.values()];
+  }
+
+  /**
+   * The decoded Subject of each message (null: no such header, or no such
+   * message), read from its first HEAD_BYTES only, however large the message.
+   */
+  async subjectsOf(messageIds: readonly string[]): Promise<Map<string, string | null>> {
+    const subjects = new Map<string, string | null>(messageIds.map((id) => [id, null]));
+    if (messageIds.length === 0) return subjects;
+    if (messageIds.length > MAX_LIMIT) throw new QueueError(`at most ${MAX_LIMIT} messages at a time`);
+    const rows = await this.#db.query<{ id: string; head: Uint8Array | null }>(
+      `select id, substring(body from 1 for ${HEAD_BYTES}) as head from message where id in (?)`,
+      [[...new Set(messageIds)]],
+    );
+    for (const row of rows) {
+      if (row.head) subjects.set(row.id, subjectOf(Buffer.from(row.head.buffer, row.head.byteOffset, row.head.byteLength)));
+    }
+    return subjects;
   }
 
   /** Makes queued/deferred recipients due now (postqueue -f / -i). Returns recipients affected. */

@@ -21,8 +21,8 @@ export type { SubmissionOptions } from './server.ts';
 export type {
   ReturnsRecipient, SubmissionBlacklist, SubmissionGate, SubmissionQueue, SubmissionReturns, SubmissionSuppressions, SubmissionUsers,
 } from './collaborators.ts';
-export { loadTlsCredentials, TlsConfigError } from './tls.ts';
-export type { TlsCredentialOptions, TlsCredentials } from './tls.ts';
+export { describeCertificate, loadTlsCredentials, TlsConfigError } from './tls.ts';
+export type { CertificateInfo, TlsCredentialOptions, TlsCredentials } from './tls.ts';
 export { parseFromAddresses, normalizeLineEndings, formatReceivedHeader } from './message.ts';
 export { checkRecipient } from './recipient.ts';
 export type { RecipientRefusal } from './recipient.ts';

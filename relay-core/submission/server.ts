@@ -138,6 +138,11 @@ export class SubmissionServer {
     });
   }
 
+  /** Whether the listener accepts connections now (false before listen() and once closing). */
+  get isListening(): boolean {
+    return this.#smtp.server.listening && !this.#isClosing;
+  }
+
   /** Resolves once listening, with the port actually bound. */
   listen(): Promise<{ port: number }> {
     return new Promise((resolve, reject) => {

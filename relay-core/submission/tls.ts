@@ -25,6 +25,26 @@ export interface TlsCredentials {
   generated: boolean;
 }
 
+/** What an operator needs to know of the certificate in use. */
+export interface CertificateInfo {
+  notAfter: Date;
+  /** The subject distinguished name on one line (`CN=relay.example.org`). */
+  subject: string;
+  /** Issued and signed by itself: clients that verify certificates will refuse it. */
+  isSelfSigned: boolean;
+}
+
+/** The expiry, subject and self-signedness of the first certificate of a PEM chain. */
+export function describeCertificate(certPem: string): CertificateInfo {
+  const x509 = new X509Certificate(certPem);
+  return {
+    notAfter: new Date(x509.validTo),
+    subject: x509.subject.split('\n').filter(Boolean).join(', '),
+    // Not checkIssued(): OpenSSL wants keyCertSign on the issuer, which a leaf certificate lacks.
+    isSelfSigned: x509.issuer === x509.subject && x509.verify(x509.publicKey),
+  };
+}
+
 /** Regenerate a self-signed certificate this long before it expires. */
 const RENEW_BEFORE_MS = 30 * 86_400_000;
 const VALIDITY_MS = 825 * 86_400_000;

@@ -2,7 +2,7 @@
 // mail to full-…@dest.test stays deferred (452 4.2.2, next try in an hour):
 // listing with filters and a real cursor, one-message and bulk actions, who
 // may see and do what (admin, read token, mail users, nobody), and hostile
-// input answered with problems, never a 500.
+// input answered with problems, never a 500; subjects decoded as plain text.
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminAccounts, ApiTokens } from '../../relay-core/accounts/index.ts';
@@ -14,7 +14,7 @@ let world: MailWorld;
 let readToken: string;
 const ids: Record<'alice1' | 'alice2' | 'bob', string> = { alice1: '', alice2: '', bob: '' };
 
-const ENTRY = 'id mailFrom submittedBy sizeBytes receivedAt recipients { rcptTo domain state attempts nextAttemptAt lastAttemptAt lastReply { code enhanced text } lastMx isLastTls }';
+const ENTRY = 'id mailFrom submittedBy subject sizeBytes receivedAt recipients { rcptTo domain state attempts nextAttemptAt lastAttemptAt lastReply { code enhanced text } lastMx isLastTls }';
 const LIST = `query ($filter: QueueFilterInput, $first: Int, $after: String, $last: Int) {
   queueEntries(filter: $filter, first: $first, after: $after, last: $last) {
     edges { cursor node { ${ENTRY} } } pageInfo { hasNextPage hasPreviousPage endCursor } problem { code message } } }`;
@@ -22,11 +22,15 @@ const ONE = `query ($id: ID!) { queueEntry(id: $id) { entry { ${ENTRY} } problem
 const act = (verb: string) => `mutation ($id: ID!) { ${verb}Message(id: $id) { recipientsAffected messagesDeleted entry { id recipients { state } } problem { code message } } }`;
 const bulk = (verb: string) => `mutation ($filter: QueueFilterInput!) { ${verb}Messages(filter: $filter) { recipientsAffected messagesDeleted problem { code message } } }`;
 
-function send(login: string, from: string, to: string): Promise<{ response: string }> {
+/** An RFC 2047 encoded-word followed by markup: decoded, it must stay a plain string. */
+const HOSTILE_SUBJECT = '=?utf-8?q?caf=C3=A9?= <img src=x onerror=alert(1)>';
+
+/** Sends a message whose Subject header is `subject` exactly as given (already encoded). */
+function send(login: string, from: string, to: string, subject = 'queued'): Promise<{ response: string }> {
   return nodemailer.createTransport({
     host: '127.0.0.1', port: world.relay.smtpPort, secure: false, requireTLS: true,
     tls: { rejectUnauthorized: false }, auth: { user: login, pass: `${login} password` },
-  }).sendMail({ from, to, subject: 'queued', text: 'x' });
+  }).sendMail({ envelope: { from, to }, raw: `From: ${from}\r\nTo: ${to}\r\nSubject: ${subject}\r\n\r\nx\r\n` });
 }
 
 const queueIdOf = (info: { response: string }) => /queued as ([0-9A-F]+)/.exec(info.response)![1]!;
@@ -75,7 +79,7 @@ beforeAll(async () => {
   await world.relay.users.add('bob', 'bob password', ['bob@example.org']);
   ids.alice1 = queueIdOf(await send('alice', 'alice@example.org', 'full-a1@dest.test'));
   ids.alice2 = queueIdOf(await send('alice', 'alice@example.org', 'full-a2@dest.test'));
-  ids.bob = queueIdOf(await send('bob', 'bob@example.org', 'full-b1@dest.test'));
+  ids.bob = queueIdOf(await send('bob', 'bob@example.org', 'full-b1@dest.test', HOSTILE_SUBJECT));
   await waitFor(async () => {
     const all = await world.relay.admin.list();
     return all.length === 3 && all.every((m) => m.recipients.every((r) => r.state === 'deferred'));
@@ -96,6 +100,15 @@ describe('queue listing', () => {
       lastReply: { code: 452, enhanced: '4.2.2', text: expect.stringContaining('Mailbox full') }, lastMx: 'mx.dest.test', isLastTls: true,
     })]);
     expect(new Date(bob.recipients[0].nextAttemptAt).getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
+  });
+
+  it('shows each Subject decoded (RFC 2047) as a plain string, markup left as characters', async () => {
+    const subjects = async (c: ApiClient) => Object.fromEntries(
+      ((await c.request(LIST)).data!.queueEntries.edges as { node: { id: string; subject: string | null } }[]).map((e) => [e.node.id, e.node.subject]),
+    );
+    expect(await subjects(await admin())).toEqual({ [ids.alice1]: 'queued', [ids.alice2]: 'queued', [ids.bob]: 'café <img src=x onerror=alert(1)>' });
+    expect(await subjects(await user('bob'))).toEqual({ [ids.bob]: 'café <img src=x onerror=alert(1)>' });
+    expect((await reader().request(ONE, { id: ids.bob })).data!.queueEntry.entry.subject).toBe('café <img src=x onerror=alert(1)>');
   });
 
   it('pages forward by queue id, oldest first, without skipping or repeating', async () => {

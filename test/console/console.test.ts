@@ -1,8 +1,10 @@
 // The console in Debian's Chromium against a running relais fed by real SMTP:
-// log in, watch a delivery raise the overview counter live, work the queue
-// (timeline, retry, hold, release, bulk delete), add and remove a
-// suppression, get a spike toast, switch language, and see hostile remote
-// text rendered as text. Screenshots of each page go to test-results/.
+// log in, see the relay's health and certificate expiry, watch a delivery
+// raise the overview counter live, work the queue (timeline, retry, hold,
+// release, bulk delete), add and remove a suppression, add and disable an
+// admin, get a spike toast, switch language, and see hostile remote text
+// (replies, subjects) rendered as text. Screenshots of each page go to
+// test-results/.
 import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +59,16 @@ describe.skipIf(!hasChromium)('console', () => {
     await page.getByTestId('counters').waitFor();
   });
 
+  it('shows the health of the relay with the certificate and the days before it expires', async () => {
+    await page.getByTestId('health-certificate').waitFor();
+    expect(await page.getByTestId('health-database').getAttribute('data-ok')).toBe('true');
+    expect(await page.getByTestId('health-smtp').getAttribute('data-ok')).toBe('true');
+    const certificate = page.getByTestId('health-certificate');
+    expect(Number(await certificate.getAttribute('data-days-left'))).toBeGreaterThan(800);
+    expect(await certificate.getAttribute('data-expiring')).toBe('false');
+    expect(await certificate.innerText()).toMatch(/CN=relais\.test[\s\S]*self-signed[\s\S]*expires .*\d+ day\(s\) left/);
+  });
+
   it('raises the delivered counter live when a message is delivered, without reload', async () => {
     await page.waitForTimeout(1000);
     const before = await counter('delivered');
@@ -103,6 +115,7 @@ describe.skipIf(!hasChromium)('console', () => {
     await page.getByTestId('queue-details').first().click();
     await page.getByTestId('recipient-reply').first().waitFor();
     expect(await page.getByTestId('recipient-reply').first().innerText()).toContain(XSS);
+    expect(await page.getByTestId('queue-subject').first().innerText()).toBe(`Subject ${XSS}`);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
   });
@@ -117,6 +130,26 @@ describe.skipIf(!hasChromium)('console', () => {
     await screenshot(page, 'suppressions');
     await page.getByTestId('suppression-remove').first().click();
     await waitFor(async () => (await world.relay.suppressions.list()).length === 0, 10_000, 'the removal');
+  });
+
+  it('lists the admins in settings and adds one, who has a disable button and root none', async () => {
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('admin-row').first().waitFor();
+    expect(await page.getByTestId('admin-row').allInnerTexts()).toEqual([expect.stringContaining('root')]);
+    expect(await page.getByLabel('Password').first().getAttribute('data-testid')).toBe('admin-password');
+    await page.getByTestId('admin-login').fill('carol');
+    await page.getByTestId('admin-password').fill('carol password 1');
+    await page.getByTestId('admin-add').click();
+    await page.locator('[data-testid="admin-row"][data-login="carol"]').waitFor();
+    expect(await new AdminAccounts({ db: world.relay.db }).authenticate('carol', 'carol password 1')).toEqual({ login: 'carol' });
+    expect(await page.locator('[data-testid="admin-row"][data-login="root"]').getByTestId('admin-disable').count()).toBe(0);
+    const carol = page.locator('[data-testid="admin-row"][data-login="carol"]');
+    await carol.getByTestId('admin-disable').click();
+    await carol.getByTestId('admin-enable').waitFor();
+    expect(await world.relay.db.query('select is_disabled from admin_account where login = ?', ['carol'])).toEqual([{ is_disabled: true }]);
+    await carol.getByTestId('admin-enable').click();
+    await carol.getByTestId('admin-disable').waitFor();
+    await screenshot(page, 'settings');
   });
 
   it('shows a toast when a spike alert arrives', async () => {

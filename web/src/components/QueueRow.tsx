@@ -1,4 +1,5 @@
-// One message of the queue table, with its actions and, when expanded, its
+// One message of the queue table (its Subject as React text, never markup:
+// it comes from whoever sent the mail), with its actions and, when expanded, its
 // recipients: state, attempts, the last reply (code, enhanced status, text),
 // the MX that gave it and whether it came over TLS, and for admins the
 // recipient's attempt timeline from `bounceHistory`.
@@ -86,6 +87,9 @@ export function QueueRow({ entry, isSelected, onSelect, canAct, canRead, isBusy,
           </button>
         </td>
         <td className="mono">{entry.mailFrom === '' ? t('queue.nullSender') : entry.mailFrom}</td>
+        <td className="subject" data-testid="queue-subject" title={entry.subject ?? undefined}>
+          {entry.subject == null ? <span className="muted">{t('queue.noSubject')}</span> : entry.subject}
+        </td>
         <td>
           {fmt.number(entry.recipients.length)}{' '}
           {stateSummary(entry).map(([state, n]) => (

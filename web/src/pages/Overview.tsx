@@ -1,10 +1,11 @@
 // The overview: counters for the last 24 hours (from `stats`, then moved on
 // live by `deliveryEvents`), the queue by state (`queueStats` every 5 s),
-// throughput and outcome charts, the latest alerts, and health (`me`, /readyz).
+// throughput and outcome charts, the latest alerts, and health (components/HealthPanel.tsx).
 import { useEffect, useState } from 'react';
 import { useClient, useQuery, useSubscription } from 'urql';
 import { useSession } from '../api/session.tsx';
 import { useAlertFeed } from '../components/AlertFeed.tsx';
+import { HealthPanel } from '../components/HealthPanel.tsx';
 import { ErrorNote } from '../components/Notice.tsx';
 import { REFRESH_MS, StatsCharts } from '../components/StatsCharts.tsx';
 import { useInterval } from '../components/useInterval.ts';
@@ -71,15 +72,6 @@ const LatestAlertsDocument = graphql(`
   }
 `);
 
-const HealthMeDocument = graphql(`
-  query HealthMe {
-    me {
-      kind
-      login
-    }
-  }
-`);
-
 type Outcome = 'delivered' | 'deferred' | 'bounced';
 type DeliveryEvent = DeliveryFeedSubscription['deliveryEvents'];
 const ZERO: Record<Outcome, number> = { delivered: 0, deferred: 0, bounced: 0 };
@@ -125,40 +117,6 @@ function useOutcomeCounters(canRead: boolean) {
   const sum = (key: Outcome | 'received'): number | null =>
     canRead ? (points ? points.reduce((n, p) => n + p[key], 0) + (key === 'received' ? 0 : live[key]) : null) : key === 'received' ? null : live[key];
   return { sum, events, error: totals.error };
-}
-
-function Health() {
-  const { t } = useI18n();
-  const [me, reexecute] = useQuery({ query: HealthMeDocument, requestPolicy: 'network-only' });
-  const [ready, setReady] = useState<boolean | null>(null);
-  const check = () => {
-    fetch('/readyz', { credentials: 'same-origin', cache: 'no-store' }).then(
-      (res) => setReady(res.ok),
-      () => setReady(false),
-    );
-  };
-  useEffect(check, []);
-  useInterval(() => {
-    check();
-    reexecute({ requestPolicy: 'network-only' });
-  }, REFRESH_MS);
-  const viewer = me.data?.me;
-  return (
-    <section className="card" aria-labelledby="health-title" data-testid="health">
-      <h2 id="health-title">{t('health.title')}</h2>
-      <dl className="facts">
-        <dt>{t('health.ready')}</dt>
-        <dd data-testid="health-ready" data-ready={ready === null ? '' : String(ready)}>
-          <span className={`badge ${ready ? 'badge-ok' : ready === false ? 'badge-bad' : ''}`}>
-            {ready === null ? t('common.loading') : ready ? t('health.isReady') : t('health.notReady')}
-          </span>
-        </dd>
-        <dt>{t('health.viewer')}</dt>
-        <dd data-testid="health-viewer">{viewer ? `${viewer.login ?? '—'} (${t(`viewer.${viewer.kind}` as MessageKey)})` : '—'}</dd>
-      </dl>
-      <ErrorNote error={me.error} />
-    </section>
-  );
 }
 
 function LatestAlerts() {
@@ -236,7 +194,7 @@ export function OverviewPage() {
           </ul>
         </section>
         {canRead ? <LatestAlerts /> : null}
-        <Health />
+        <HealthPanel />
       </div>
     </main>
   );

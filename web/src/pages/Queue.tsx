@@ -23,6 +23,7 @@ const QueuePageDocument = graphql(`
         node {
           id
           mailFrom
+          subject
           receivedAt
           sizeBytes
           submittedBy
@@ -123,7 +124,7 @@ export function QueuePage() {
   };
 
   const allSelected = entries.length > 0 && entries.every((e) => selected.has(e.id));
-  const columns = canAct ? 8 : 6;
+  const columns = canAct ? 9 : 7;
 
   return (
     <main id="main" className="page">
@@ -191,6 +192,7 @@ export function QueuePage() {
               ) : null}
               <th scope="col">{t('queue.id')}</th>
               <th scope="col">{t('queue.mailFrom')}</th>
+              <th scope="col">{t('queue.subject')}</th>
               <th scope="col">{t('queue.recipients')}</th>
               <th scope="col">{t('queue.received')}</th>
               <th scope="col">{t('queue.size')}</th>

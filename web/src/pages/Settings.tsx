@@ -1,8 +1,9 @@
-// Settings: API tokens for scripts (Authorization: Bearer rlt_…). A new
+// Settings: admin accounts (components/Admins.tsx), and API tokens for scripts (Authorization: Bearer rlt_…). A new
 // token's secret is shown once, with a copy button; the relay keeps only its
 // hash. Revoking asks first.
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { Admins } from '../components/Admins.tsx';
 import { useConfirm } from '../components/ConfirmDialog.tsx';
 import { ErrorNote, ProblemNote, StatusNote, type ProblemData } from '../components/Notice.tsx';
 import { graphql } from '../gql/index.ts';
@@ -104,6 +105,7 @@ export function SettingsPage() {
   return (
     <main id="main" className="page">
       <h1>{t('nav.settings')}</h1>
+      <Admins />
       <section className="card" aria-labelledby="tokens-title" data-testid="api-tokens">
         <h2 id="tokens-title">{t('tokens.title')}</h2>
         <p className="muted">{t('tokens.intro')}</p>
