@@ -89,6 +89,12 @@ describe.skipIf(!hasChromium)('console', () => {
     const replies = await page.getByTestId('recipient-reply').allInnerTexts();
     expect(replies.join(' ')).toMatch(/4\.2\.[02]/);
     await screenshot(page, 'queue');
+    // The delivery timeline: each attempt with its time, MX, TLS and answer.
+    await page.getByTestId('recipient-history-toggle').first().click();
+    await page.getByTestId('history-attempt').first().waitFor();
+    const attemptText = await page.getByTestId('history-attempt').first().innerText();
+    expect(attemptText).toContain('mx.dest.test');
+    expect(attemptText).toMatch(/4\.2\.[02]/);
 
     const row = page.getByTestId('queue-row').first();
     await row.getByTestId('action-retry').click();
