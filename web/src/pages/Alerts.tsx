@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useSession } from '../api/session.tsx';
 import { useAlertFeed } from '../components/AlertFeed.tsx';
+import { Pager, useCursorPages } from '../components/Pager.tsx';
 import { ErrorNote, ProblemNote, type ProblemData } from '../components/Notice.tsx';
 import { graphql } from '../gql/index.ts';
 import { useI18n, type MessageKey } from '../i18n/index.tsx';
@@ -65,8 +66,8 @@ export function AlertsPage() {
   const { version } = useAlertFeed();
   const [kind, setKind] = useState('');
   const [isUnacknowledgedOnly, setUnacknowledgedOnly] = useState(false);
-  const [after, setAfter] = useState<string | null>(null);
-  const [previous, setPrevious] = useState<(string | null)[]>([]);
+  const pages = useCursorPages();
+  const after = pages.after;
   const [problem, setProblem] = useState<ProblemData | null>(null);
   const [result, reexecute] = useQuery({
     query: AlertListDocument,
@@ -79,10 +80,7 @@ export function AlertsPage() {
     if (version > 0) reexecute({ requestPolicy: 'network-only' });
   }, [version, reexecute]);
 
-  const resetPages = () => {
-    setAfter(null);
-    setPrevious([]);
-  };
+  const resetPages = pages.reset;
   const ack = async (id: string) => {
     const r = await acknowledge({ id });
     setProblem(r.data?.acknowledgeAlert.problem ?? null);
@@ -161,15 +159,7 @@ export function AlertsPage() {
           </table>
         </div>
         {list && list.edges.length === 0 ? <p className="muted" data-testid="alerts-empty">{t('alerts.none')}</p> : null}
-        <nav className="pager" aria-label={t('common.pagination')}>
-          <button type="button" disabled={previous.length === 0} onClick={() => { setAfter(previous[previous.length - 1] ?? null); setPrevious(previous.slice(0, -1)); }} data-testid="alerts-prev">
-            {t('common.previousPage')}
-          </button>
-          <span>{t('common.pageNumber', { page: previous.length + 1 })}</span>
-          <button type="button" disabled={!list?.pageInfo.hasNextPage} onClick={() => { setPrevious([...previous, after]); setAfter(list?.pageInfo.endCursor ?? null); }} data-testid="alerts-next">
-            {t('common.nextPage')}
-          </button>
-        </nav>
+        <Pager pages={pages} hasNextPage={Boolean(list?.pageInfo.hasNextPage)} endCursor={list?.pageInfo.endCursor} testIdPrefix="alerts" />
       </section>
     </main>
   );

@@ -6,6 +6,7 @@ import { useMutation, useQuery } from 'urql';
 import { useSession } from '../api/session.tsx';
 import { BlacklistSection } from '../components/Blacklist.tsx';
 import { BounceHistoryPanel } from '../components/BounceHistory.tsx';
+import { Pager, useCursorPages } from '../components/Pager.tsx';
 import { ErrorNote, ProblemNote, StatusNote, type ProblemData } from '../components/Notice.tsx';
 import { graphql } from '../gql/index.ts';
 import { useI18n } from '../i18n/index.tsx';
@@ -136,8 +137,8 @@ export function SuppressionsPage() {
   const [search, setSearch] = useState('');
   const [address, setAddress] = useState<string | null>(null);
   const [source, setSource] = useState('');
-  const [after, setAfter] = useState<string | null>(null);
-  const [previous, setPrevious] = useState<(string | null)[]>([]);
+  const pages = useCursorPages();
+  const after = pages.after;
   const [evidenceOf, setEvidenceOf] = useState<string | null>(null);
   const [removal, setRemoval] = useState<{ problem: ProblemData | null; text: string | null }>({ problem: null, text: null });
   const [, remove] = useMutation(RemoveSuppressionDocument);
@@ -148,10 +149,7 @@ export function SuppressionsPage() {
   });
   const list = result.data?.suppressions;
   const refresh = () => reexecute({ requestPolicy: 'network-only' });
-  const resetPages = () => {
-    setAfter(null);
-    setPrevious([]);
-  };
+  const resetPages = pages.reset;
 
   const runSearch = (event: FormEvent) => {
     event.preventDefault();
@@ -262,15 +260,7 @@ export function SuppressionsPage() {
           </table>
         </div>
         {list && list.edges.length === 0 ? <p className="muted" data-testid="suppression-empty">{t('suppressions.none')}</p> : null}
-        <nav className="pager" aria-label={t('common.pagination')}>
-          <button type="button" disabled={previous.length === 0} onClick={() => { setAfter(previous[previous.length - 1] ?? null); setPrevious(previous.slice(0, -1)); }} data-testid="suppression-prev">
-            {t('common.previousPage')}
-          </button>
-          <span>{t('common.pageNumber', { page: previous.length + 1 })}</span>
-          <button type="button" disabled={!list?.pageInfo.hasNextPage} onClick={() => { setPrevious([...previous, after]); setAfter(list?.pageInfo.endCursor ?? null); }} data-testid="suppression-next">
-            {t('common.nextPage')}
-          </button>
-        </nav>
+        <Pager pages={pages} hasNextPage={Boolean(list?.pageInfo.hasNextPage)} endCursor={list?.pageInfo.endCursor} testIdPrefix="suppression" />
       </section>
 
       <BlacklistSection />
