@@ -32,30 +32,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
 import type { EventBus, EventType, RelayEvent } from './bus.ts';
+import {
+  asciiJson, closeWithin, EVENT_TYPES, isPlainObject, MAX_NOTIFY_BYTES, PACKETS_PER_STATEMENT, REMEMBERED_RUNS,
+  TRUNCATED_STRING_CHARS, type Packet,
+} from './notify-wire.ts';
 
 /** The PostgreSQL channel events travel on. */
 export const EVENTS_CHANNEL = 'relais_events';
-
-/** PostgreSQL's default limit: a NOTIFY payload "must be shorter than 8000 bytes". */
-const MAX_NOTIFY_BYTES = 7999;
-/** Longest string kept in an event that had to be cut down. */
-const TRUNCATED_STRING_CHARS = [1000, 100];
-/** Notifications sent by one statement. */
-const PACKETS_PER_STATEMENT = 100;
-/** Remote senders remembered for duplicate detection (one per node run). */
-const REMEMBERED_RUNS = 1000;
-
-/** Every event type: one received from another node is republished only if known here. */
-const EVENT_TYPES: Record<EventType, true> = {
-  'message.received': true,
-  'recipient.delivered': true,
-  'recipient.deferred': true,
-  'recipient.bounced': true,
-  'recipient.expired': true,
-  'recipient.complained': true,
-  'message.deleted': true,
-  'alert.raised': true,
-};
 
 export interface EventRelayOptions {
   /** postgres:// URL of the database the nodes share. */
@@ -86,32 +69,6 @@ export interface EventRelayStatus {
   droppedEvents: number;
   /** Events cut down to fit a notification. */
   truncatedEvents: number;
-}
-
-interface Packet {
-  v: 1;
-  /** Node id. */
-  n: string;
-  /** Run id: random per EventRelay, so a restarted node is a new sender. */
-  r: string;
-  /** Sequence number, per run. */
-  s: number;
-  e: { t: string; p: Record<string, unknown> }[];
-}
-
-/** JSON with every non-ASCII character escaped: its length is its size in bytes. */
-function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** Ends a client, giving up waiting after `ms` (a half-open connection may never answer). */
-async function closeWithin(client: pg.Client, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([client.end(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
