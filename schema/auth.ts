@@ -12,13 +12,13 @@ function sessionCookie(id: string, maxAgeSeconds: number): string {
   return `${SESSION_COOKIE}=${id}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`;
 }
 
-const ViewerKindRef = builder.enumType('ViewerKind', { values: ['anonymous', 'admin', 'reader', 'user'] as const });
+const ViewerKindRef = builder.enumType('ViewerKind', { values: ['anonymous', 'admin', 'reader', 'user', 'peer'] as const });
 
 const ViewerRef = builder.objectRef<Viewer>('Viewer').implement({
-  description: 'Who is asking: an admin, a read-only token, a mail user (own data only), or nobody.',
+  description: 'Who is asking: an admin, a read-only token, a mail user (own data only), a federation peer (the feed only), or nobody.',
   fields: (t) => ({
     kind: t.expose('kind', { type: ViewerKindRef }),
-    login: t.string({ nullable: true, resolve: (v) => ('login' in v ? v.login : null) }),
+    login: t.string({ nullable: true, resolve: (v) => ('login' in v ? v.login : 'peer' in v ? `peer:${v.peer}` : null) }),
   }),
 });
 

@@ -1,7 +1,8 @@
 // The one Pothos builder: relay connections and scope-based authorisation.
 // Scopes: `admin` (admin session or admin token), `read` (admin or read-scope
 // token), `user` (a mail user, for their own data), `signedIn` (anyone but
-// anonymous). Every root field states its scopes; a field without any would
+// anonymous, not a peer), `peer` (a federation peer, by its signed request:
+// the feed only). Every root field states its scopes; a field without any would
 // be public, so the schema test checks that each one has them.
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -13,6 +14,7 @@ export interface Scopes {
   read: boolean;
   user: boolean;
   signedIn: boolean;
+  peer: boolean;
 }
 
 export const builder = new SchemaBuilder<{
@@ -29,7 +31,8 @@ export const builder = new SchemaBuilder<{
       admin: context.viewer.kind === 'admin',
       read: context.viewer.kind === 'admin' || context.viewer.kind === 'reader',
       user: context.viewer.kind === 'user',
-      signedIn: context.viewer.kind !== 'anonymous',
+      signedIn: context.viewer.kind !== 'anonymous' && context.viewer.kind !== 'peer',
+      peer: context.viewer.kind === 'peer',
     }),
   },
   relay: { clientMutationId: 'omit', cursorType: 'String' },

@@ -8,6 +8,7 @@ import type { AnomalyService } from '../relay-core/anomaly/index.ts';
 import type { UserService } from '../relay-core/auth/index.ts';
 import type { Db } from '../relay-core/db/index.ts';
 import type { EventBus } from '../relay-core/events/index.ts';
+import type { FederationService } from '../relay-core/federation/index.ts';
 import type { BlacklistService, SuppressionService } from '../relay-core/policy/index.ts';
 import type { QueueAdmin } from '../relay-core/queue/index.ts';
 import type { StatsReport } from '../relay-core/stats/index.ts';
@@ -20,7 +21,9 @@ export type Viewer =
   /** A read-scope token: every query and subscription, no mutation. */
   | { kind: 'reader'; login: string }
   /** A mail (SMTP) user: only their own stats and queue. */
-  | { kind: 'user'; login: string };
+  | { kind: 'user'; login: string }
+  /** A federation peer, by a request signed with its key: the feed only. */
+  | { kind: 'peer'; peer: string };
 
 /** How the running relay is, as the console's health panel shows it. */
 export interface RelayHealth {
@@ -45,6 +48,7 @@ export interface ApiServices {
   sessions: SessionStore;
   tokens: ApiTokens;
   loginThrottle: AuthThrottle;
+  federation: FederationService;
   /** Checks the database and the listeners now. */
   health: () => Promise<RelayHealth>;
 }

@@ -17,6 +17,7 @@ import './alerts.ts';
 import './history.ts';
 import './health.ts';
 import './admins.ts';
+import './federation.ts';
 
 let schema: GraphQLSchema | undefined;
 

@@ -5,6 +5,7 @@ import { AccountError } from '../relay-core/accounts/index.ts';
 import { AlertError } from '../relay-core/alerts/index.ts';
 import { AnomalyError } from '../relay-core/anomaly/index.ts';
 import { UserError } from '../relay-core/auth/index.ts';
+import { FederationError } from '../relay-core/federation/index.ts';
 import { BlacklistError, SuppressionError } from '../relay-core/policy/index.ts';
 import { QueueError } from '../relay-core/queue/index.ts';
 import { builder } from './builder.ts';
@@ -34,7 +35,7 @@ export const problem = (code: ProblemCode, message: string): { problem: Problem 
 export function problemOf(err: unknown): { problem: Problem } {
   if (
     err instanceof AccountError || err instanceof UserError || err instanceof BlacklistError || err instanceof SuppressionError
-    || err instanceof QueueError || err instanceof AlertError || err instanceof AnomalyError
+    || err instanceof QueueError || err instanceof AlertError || err instanceof AnomalyError || err instanceof FederationError
   ) {
     const code = err.code === 'CONFLICT' ? 'CONFLICT' : err.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID_INPUT';
     return problem(code, err.message);

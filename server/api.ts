@@ -7,6 +7,7 @@ import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type ExecutionArgs } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { verifyRequest } from '../relay-core/federation/request-signature.ts';
 import type { Logger } from '../relay-core/log.ts';
 import { SESSION_COOKIE } from '../schema/auth.ts';
 import type { ApiContext, ApiServices, Viewer } from '../schema/context.ts';
@@ -97,6 +98,28 @@ export function isSameOrigin(origin: string | null | undefined, host: string | n
   }
 }
 
+/**
+ * A federation peer signs its feed requests with its key (docs/federation.md):
+ * a request carrying the key header gets 401 unless its signature is good,
+ * fresh, and by a configured peer. Nothing else about it is trusted.
+ */
+function signedPeers(services: ApiServices, peers: WeakMap<Request, string>): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (!request.headers.get('relais-federation-key')) return;
+      const refuse = (why: string) => endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message: `federation request refused: ${why}` }] }), {
+        status: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'RelaisFederation' },
+      }));
+      const body = request.method === 'POST' ? await request.clone().text() : '';
+      const result = verifyRequest((name) => request.headers.get(name), { method: request.method, path: `${url.pathname}${url.search}`, body });
+      if (!result.ok) return refuse(result.reason);
+      const peer = await services.federation.peers.byKey(result.keyId);
+      if (!peer) return refuse('unknown key');
+      peers.set(request, peer.name);
+    },
+  };
+}
+
 /** Set-Cookie headers the resolvers asked for (login, logout). */
 function responseCookies(cookies: WeakMap<Request, string[]>): Plugin {
   return {
@@ -108,6 +131,7 @@ function responseCookies(cookies: WeakMap<Request, string[]>): Plugin {
 
 export function createApi(options: { services: ApiServices; log: Logger }): YogaServerInstance<ServerContext, ApiContext> {
   const cookies = new WeakMap<Request, string[]>();
+  const peers = new WeakMap<Request, string>();
   const armor = new EnvelopArmor({
     // Introspection counts too; GraphiQL's own introspection query is 21 deep.
     maxDepth: { n: 25, ignoreIntrospection: false },
@@ -131,6 +155,7 @@ export function createApi(options: { services: ApiServices; log: Logger }): Yoga
       error: (...args: unknown[]) => options.log.error('graphql', { detail: String(args[0]) }),
     },
     plugins: [
+      signedPeers(options.services, peers),
       sameOriginForCookies(),
       useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
       ...armor.plugins,
@@ -144,7 +169,10 @@ export function createApi(options: { services: ApiServices; log: Logger }): Yoga
       const header = (name: string): string | null =>
         typeof request?.headers?.get === 'function' ? request.headers.get(name) : ((req?.headers?.[name] as string | undefined) ?? null);
       const authorization = typeof params?.authorization === 'string' ? params.authorization : header('authorization');
-      const { viewer, sessionId } = await resolveViewer(options.services, authorization, header('cookie'));
+      const peer = request ? peers.get(request) : undefined;
+      const { viewer, sessionId } = peer
+        ? { viewer: { kind: 'peer' as const, peer }, sessionId: null }
+        : await resolveViewer(options.services, authorization, header('cookie'));
       return {
         viewer,
         sessionId,

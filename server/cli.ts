@@ -21,7 +21,9 @@ import { SUPPRESSION_USAGE } from './commands/suppression.ts';
 import { USER_USAGE } from './commands/user.ts';
 import { sendControlRequest } from './control.ts';
 import { AdminAccounts } from '../relay-core/accounts/index.ts';
-import { openMigratedDb, startRelay } from './relay.ts';
+import { FEDERATION_USAGE } from './commands/federation.ts';
+import { loadTlsCredentials } from '../relay-core/submission/index.ts';
+import { openFederation, openMigratedDb, startRelay } from './relay.ts';
 
 const USAGE = `usage: relais [--config FILE] <command>
 
@@ -29,7 +31,7 @@ const USAGE = `usage: relais [--config FILE] <command>
   migrate                    create or update the database schema
   config show                print the effective configuration (secrets masked)
   config check FILE          validate a configuration file
-${[ADMIN_USAGE, USER_USAGE, QUEUE_USAGE, BLACKLIST_USAGE, SUPPRESSION_USAGE, STATS_USAGE, SENDER_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
+${[ADMIN_USAGE, USER_USAGE, QUEUE_USAGE, BLACKLIST_USAGE, SUPPRESSION_USAGE, STATS_USAGE, SENDER_USAGE, FEDERATION_USAGE].join('\n').split('\n').map((l) => `  ${l.replace(/^(usage: )?\s*relais /, '')}`).join('\n')}
 
 The configuration is read from --config FILE, $RELAIS_CONFIG or ./relais.toml,
 then RELAIS_* environment variables (see 'relais config show').`;
@@ -86,6 +88,8 @@ async function runAdmin(config: Config, argv: string[]): Promise<number> {
       stats: new StatsReport({ db }),
       // Not started: only holds and releases, straight in the database; running nodes pick them up within anomaly.flushIntervalMs.
       anomaly: new AnomalyService({ db, events: new EventBus(), queue: admin, users, settings: config.anomaly, log: silentLogger }),
+      // Not started either: peers and verdicts are in the database, which running nodes reread.
+      federation: await openFederation(config, db, (await loadTlsCredentials({ ...config.tls, dataDir: config.dataDir, hostname: config.hostname })).cert, silentLogger),
       stdin: Readable.from([stdin]),
       out,
       err,

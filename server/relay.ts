@@ -13,6 +13,7 @@ import { openDb, type Db } from '../relay-core/db/index.ts';
 import { DeliveryService, MxResolver } from '../relay-core/delivery/index.ts';
 import { AnomalyService } from '../relay-core/anomaly/index.ts';
 import { EventBus, EventRelay } from '../relay-core/events/index.ts';
+import { certificateFingerprint, FederationIdentity, FederationService } from '../relay-core/federation/index.ts';
 import { BlacklistService, SuppressionService } from '../relay-core/policy/index.ts';
 import type { Logger } from '../relay-core/log.ts';
 import { QueueAdmin, QueueService } from '../relay-core/queue/index.ts';
@@ -55,6 +56,14 @@ export async function openMigratedDb(config: Config): Promise<Db> {
   return db;
 }
 
+/** The federation service of this data dir (identity) and database; not started. */
+export async function openFederation(config: Config, db: Db, certPem: string, log: Logger): Promise<FederationService> {
+  return new FederationService({
+    db, identity: await FederationIdentity.loadOrCreate(config.dataDir), settings: config.federation, name: config.hostname,
+    tlsFingerprint: certificateFingerprint(certPem), log,
+  });
+}
+
 export async function startRelay(config: Config, log: Logger): Promise<RunningRelay> {
   mkdirSync(config.dataDir, { recursive: true });
   const closers: (() => Promise<void>)[] = [];
@@ -80,6 +89,12 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
       await eventRelay.start();
       closers.push(() => eventRelay.stop());
     }
+    const tls = await loadTlsCredentials({ ...config.tls, dataDir: config.dataDir, hostname: config.hostname });
+    if (tls.generated) log.warn('no TLS certificate configured: using a self-signed one', { dataDir: config.dataDir });
+    const federation = await openFederation(config, db, tls.cert, log);
+    await federation.start();
+    closers.push(() => federation.stop());
+    if (!federation.isEnabled) log.info('federation is off (no RELAIS_FEDERATION_NETWORK_KEY)', {});
     const hashAddress = addressHasher(await loadRelaySecret(db));
     const suppressions = new SuppressionService({ db, hashAddress, rules: config.suppression, log });
     await suppressions.start();
@@ -89,6 +104,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
       events,
       hashAddress,
       evidence: suppressions,
+      observer: federation,
       nodeId,
       hostname: config.hostname,
       schedule: config.queue,
@@ -104,7 +120,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
         })
       : null;
     const reports = returns && new ReturnsProcessor({
-      db, returns, senders, hashAddress, queue, events, evidence: suppressions, hostname: config.hostname,
+      db, returns, senders, hashAddress, queue, events, evidence: suppressions, observer: federation, hostname: config.hostname,
       maxReportBytes: config.returns.maxReportBytes, log,
     });
     const admin = new QueueAdmin({ db });
@@ -130,6 +146,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
         blacklist,
         suppressions,
         stats,
+        federation,
         stdin: Readable.from([request.stdin]),
         out: (text) => lines.push({ stream: 'out', text }),
         err: (text) => lines.push({ stream: 'err', text }),
@@ -153,13 +170,12 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     const metrics = new RelayMetrics({ db, bus: events, delivery, log });
     closers.push(async () => metrics.stop());
 
-    const tls = await loadTlsCredentials({ ...config.tls, dataDir: config.dataDir, hostname: config.hostname });
-    if (tls.generated) log.warn('no TLS certificate configured: using a self-signed one', { dataDir: config.dataDir });
     const submission = new SubmissionServer({
       queue,
       users,
       blacklist,
       suppressions,
+      federation,
       gate: anomaly,
       onAuthFailure: () => metrics.authFailed(),
       ...(returns && reports
@@ -184,6 +200,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
         db, queueAdmin: admin, users, blacklist, suppressions, anomaly, stats, events, admins, alerts: new AlertService({ db }),
         sessions: new SessionStore({ db, lifetimeHours: config.http.sessionHours }),
         tokens: new ApiTokens({ db }),
+        federation,
         loginThrottle: new AuthThrottle({ limit: config.http.loginFailureLimit, windowMs: config.smtp.authFailureWindowMs }),
         health: async () => ({
           isDatabaseReachable: await isDatabaseReachable(), isSmtpListening: submission.isListening, isHttpsEnabled: !config.http.plain, certificate,

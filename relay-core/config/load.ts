@@ -43,6 +43,24 @@ export interface Config {
   };
   returns: { address: string; allowedFrom: Cidr[]; tokenLifetimeDays: number; maxReportBytes: number };
   suppression: { hardBounces: number; softBounces: number; softWindowDays: number; complaints: number; expiryDays: number };
+  federation: {
+    publicUrl: string;
+    networkKey: string;
+    syncIntervalSeconds: number;
+    minOrigins: number;
+    allowPrivatePeers: boolean;
+    hardWeight: number;
+    softBounces: number;
+    softWindowDays: number;
+    complaintWeight: number;
+    localWeight: number;
+    transitiveFactor: number;
+    maxHops: number;
+    maxAgeDays: number;
+    originDailyCap: number;
+    fetchTimeoutMs: number;
+    maxResponseBytes: number;
+  };
   anomaly: {
     action: 'hold' | 'throttle' | 'alert';
     windowMinutes: number;
@@ -153,6 +171,7 @@ export function checkConfigFile(file: string): Config {
 
 function mask(key: KeyDef, value: unknown): unknown {
   if (!key.isSecret || typeof value !== 'string' || value === '') return value;
+  if (!/^[a-z]+:\/\//.test(value)) return '****';
   return value.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:****@');
 }
 

@@ -8,6 +8,7 @@ import { Migration20261128120000 } from '../../migrations/Migration2026112812000
 import { Migration20261128130000 } from '../../migrations/Migration20261128130000.ts';
 import { Migration20261128140000 } from '../../migrations/Migration20261128140000.ts';
 import { Migration20261128150000 } from '../../migrations/Migration20261128150000.ts';
+import { Migration20261128160000 } from '../../migrations/Migration20261128160000.ts';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128000000', class: Migration20261128000000 },
@@ -17,4 +18,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261128130000', class: Migration20261128130000 },
   { name: 'Migration20261128140000', class: Migration20261128140000 },
   { name: 'Migration20261128150000', class: Migration20261128150000 },
+  { name: 'Migration20261128160000', class: Migration20261128160000 },
 ];

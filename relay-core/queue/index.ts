@@ -9,7 +9,7 @@
 // Config keys read (through server/): queue.retryFirstMs, queue.retryMaxMs,
 // queue.maxAgeMs, queue.leaseMs, hostname.
 export { QueueService, newQueueId } from './queue-service.ts';
-export type { AddressEvidence, EvidenceSink, QueueServiceOptions } from './queue-service.ts';
+export type { AddressEvidence, AddressFact, EvidenceSink, OutcomeObserver, QueueServiceOptions } from './queue-service.ts';
 export { QueueAdmin, QueueError } from './queue-admin.ts';
 export { nextAttemptAt, retryDelayMs } from './retry.ts';
 export type { RetrySchedule } from './retry.ts';

@@ -33,6 +33,19 @@ export interface EvidenceSink<Entry = unknown> {
   remember(entries: Entry[]): void;
 }
 
+/** A fact about a recipient address with its plaintext, for whoever hashes it its own way (federation); told after commit. */
+export interface AddressFact {
+  address: string;
+  fact: 'hard' | 'soft' | 'complaint' | 'delivered';
+  enhanced: string | null;
+  at: Date;
+}
+
+/** Must return at once and never throw: it runs on the delivery path. */
+export interface OutcomeObserver {
+  observe(facts: AddressFact[]): void;
+}
+
 export interface QueueServiceOptions {
   db: Db;
   events: EventBus;
@@ -44,6 +57,8 @@ export interface QueueServiceOptions {
   schedule: RetrySchedule;
   /** Takes hard and soft bounce evidence; none: evidence is not kept. */
   evidence?: EvidenceSink;
+  /** Told of deliveries and address evidence, with the recipient's plaintext (federation). */
+  observer?: OutcomeObserver;
   /** Warn the sender once after a recipient has waited this long; 0: never. */
   delayWarningMs?: number;
   leaseMs: number;
@@ -268,8 +283,19 @@ export class QueueService {
       });
     }
     this.#o.events.publish(events);
+    if (this.#o.observer) this.#tellObserver(planned.filter((p) => applied.has(p.outcome.recipientId)));
     if (events.some((e) => e.type === 'message.received')) for (const listener of this.#enqueueListeners) listener();
     return lists.map((list) => list.filter((r) => applied.has(r.claim.recipientId)).length);
+  }
+
+  #tellObserver(applied: { result: AttemptResult; outcome: PlannedOutcome }[]): void {
+    const at = new Date();
+    const facts: AddressFact[] = [];
+    for (const { result, outcome } of applied) {
+      const fact = outcome.state === 'delivered' ? 'delivered' : outcome.evidence;
+      if (fact) facts.push({ address: result.claim.rcptTo, fact, enhanced: outcome.enhanced, at });
+    }
+    if (facts.length) this.#o.observer!.observe(facts);
   }
 
   /** The new state of each recipient: delivered, bounced, deferred until a later time, or expired. */

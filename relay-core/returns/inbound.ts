@@ -12,7 +12,7 @@ import { addressEvidence, buildDsn, classifyReply, parseReport, type Reply, type
 import type { Db, Sql } from '../db/index.ts';
 import type { EventBus, RelayEvent } from '../events/index.ts';
 import type { Logger } from '../log.ts';
-import type { AddressEvidence, EvidenceSink, QueueService } from '../queue/index.ts';
+import type { AddressEvidence, EvidenceSink, OutcomeObserver, QueueService } from '../queue/index.ts';
 import {
   categoryUpsertSql, complaintUpsertSql, counterUpsertSql, counterValues, domainOf, redactAddress, type AddressHasher,
 } from '../stats/index.ts';
@@ -28,6 +28,8 @@ export interface ReturnsProcessorOptions {
   events: EventBus;
   /** The suppression list; none: evidence is not kept. */
   evidence?: EvidenceSink;
+  /** Told of late bounces and complaints whose recipient the report names (federation). */
+  observer?: OutcomeObserver;
   /** Reporting MTA in the notices sent to senders. */
   hostname: string;
   /** How much of a report is parsed. */
@@ -69,7 +71,9 @@ export class ReturnsProcessor {
     if (report.kind === 'none') return ignored(`not a delivery report or complaint: ${report.reason}`);
     if (report.kind === 'complaint') {
       if (NOT_COMPLAINTS.has(report.feedbackType)) return ignored(`feedback type ${report.feedbackType} is not a complaint`);
-      return this.#complaint(check.data, report.feedbackType);
+      // Many feedback loops redact the recipient; when the report names it, it must be the token's.
+      const named = report.originalRcptTo.find((a) => this.#o.hashAddress(a) === check.data.recipientHash) ?? null;
+      return this.#complaint(check.data, report.feedbackType, named);
     }
     const failed = report.recipients.filter((r) => r.action === 'failed');
     if (failed.length === 0) return ignored('no recipient with Action: failed');
@@ -114,11 +118,12 @@ export class ReturnsProcessor {
     });
     this.#afterCommit(remembered, events);
     afterCommit();
+    if (evidence) this.#o.observer?.observe([{ address, fact: evidence, enhanced: reply.enhanced, at: new Date() }]);
     this.#o.log.info('late bounce recorded', { domain, category, code: reply.code, enhanced: reply.enhanced, hasNotice: Boolean(sender) });
     return { isApplied: true, summary: `late bounce recorded (${category})${sender ? ', sender notified' : ''}` };
   }
 
-  async #complaint(token: ReturnsTokenData, feedbackType: string): Promise<ReportResult> {
+  async #complaint(token: ReturnsTokenData, feedbackType: string, address: string | null): Promise<ReportResult> {
     const sender = await this.#o.senders.addressOf(token.senderId);
     const hash = token.recipientHash;
     const events: RelayEvent[] = [{ type: 'recipient.complained', payload: { feedbackType } }];
@@ -133,6 +138,7 @@ export class ReturnsProcessor {
       return remembered;
     });
     this.#afterCommit(remembered, events);
+    if (address) this.#o.observer?.observe([{ address, fact: 'complaint', enhanced: null, at: new Date() }]);
     this.#o.log.info('complaint recorded', { feedbackType, sender });
     return { isApplied: true, summary: `complaint recorded (${feedbackType})` };
   }

@@ -17,6 +17,11 @@ export interface SubmissionSuppressions {
   match(recipient: string, sender: { login: string | null; mailFrom: string }): { scope: string; reason: string; createdAt: Date; expiresAt: Date | null } | null;
 }
 
+/** Federated suppression (relay-core/federation): hashes the recipient (slow on purpose, cached) and looks its verdict up. */
+export interface SubmissionFederation {
+  check(recipient: string): Promise<{ code: number; text: string } | null>;
+}
+
 /** A recipient that is the returns address, bare or with its token. */
 export type ReturnsRecipient = { kind: 'bare' } | { kind: 'token'; token: string };
 

@@ -19,7 +19,7 @@
 export { SubmissionServer } from './server.ts';
 export type { SubmissionOptions } from './server.ts';
 export type {
-  ReturnsRecipient, SubmissionBlacklist, SubmissionGate, SubmissionQueue, SubmissionReturns, SubmissionSuppressions, SubmissionUsers,
+  ReturnsRecipient, SubmissionBlacklist, SubmissionFederation, SubmissionGate, SubmissionQueue, SubmissionReturns, SubmissionSuppressions, SubmissionUsers,
 } from './collaborators.ts';
 export { describeCertificate, loadTlsCredentials, TlsConfigError } from './tls.ts';
 export type { CertificateInfo, TlsCredentialOptions, TlsCredentials } from './tls.ts';

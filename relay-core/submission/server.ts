@@ -25,7 +25,7 @@ import type { Config } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import { parseFromAddresses, normalizeLineEndings, formatReceivedHeader } from './message.ts';
 import type {
-  ReturnsRecipient, SubmissionBlacklist, SubmissionGate, SubmissionQueue, SubmissionReturns, SubmissionSuppressions, SubmissionUsers,
+  ReturnsRecipient, SubmissionBlacklist, SubmissionFederation, SubmissionGate, SubmissionQueue, SubmissionReturns, SubmissionSuppressions, SubmissionUsers,
 } from './collaborators.ts';
 import { checkRecipient } from './recipient.ts';
 import { TunedSMTPServer } from './tuned-smtp-server.ts';
@@ -41,6 +41,8 @@ export interface SubmissionOptions extends SmtpConfig {
   blacklist?: SubmissionBlacklist;
   /** Refuses suppressed recipients at RCPT; none when absent. */
   suppressions?: SubmissionSuppressions;
+  /** Refuses recipients suppressed on federated evidence, after every local check; none when absent. */
+  federation?: SubmissionFederation;
   /** Takes reports for the returns address; none: no returns address. */
   returns?: SubmissionReturns;
   /** Spike holds, throttling and quotas, at MAIL FROM (reports excepted); none when absent. */
@@ -129,7 +131,12 @@ export class SubmissionServer {
       // the input (and the connection hangs) when a pipelined second message
       // reaches its end-of-data synchronously inside the first one's continue().
       onMailFrom: (address, session, cb) => void Promise.resolve().then(() => cb(this.#checkMailFrom(address, session))),
-      onRcptTo: (address, session, cb) => void Promise.resolve().then(() => cb(this.#checkRcptTo(address, session))),
+      onRcptTo: (address, session, cb) => void Promise.resolve()
+        .then(async () => cb(this.#checkRcptTo(address, session) ?? (await this.#checkFederated(address, session))))
+        .catch((err: Error) => {
+          this.#o.log.error('recipient check failed', { err });
+          cb(buildReply(451, '4.3.0 Temporary failure, try again later'));
+        }),
       onData: (stream, session, cb) => this.#onData(stream, session, cb),
     });
     // Per-connection socket errors (resets mid-transaction) surface here; without a listener they would crash the process.
@@ -298,6 +305,12 @@ export class SubmissionServer {
         `5.1.1 <${address.address}>: Recipient address rejected: suppressed${scope} since ${suppressed.createdAt.toISOString().slice(0, 10)}${until}: ${suppressed.reason}`);
     }
     return null;
+  }
+
+  async #checkFederated(address: SMTPServerAddress, session: SMTPServerSession): Promise<Error | null> {
+    if (!this.#o.federation || this.#o.returns?.recognize(address.address)) return null;
+    const refusal = await this.#o.federation.check(address.address);
+    return refusal ? this.#refuse(session, refusal.code, refusal.text) : null;
   }
 
   #onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {

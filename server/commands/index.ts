@@ -3,11 +3,13 @@
 import type { AdminAccounts } from '../../relay-core/accounts/index.ts';
 import type { AnomalyService } from '../../relay-core/anomaly/index.ts';
 import type { UserService } from '../../relay-core/auth/index.ts';
+import type { FederationService } from '../../relay-core/federation/index.ts';
 import type { BlacklistService, SuppressionService } from '../../relay-core/policy/index.ts';
 import type { QueueAdmin } from '../../relay-core/queue/index.ts';
 import type { StatsReport } from '../../relay-core/stats/index.ts';
 import { runAdminAccountCommand } from './admin.ts';
 import { runBlacklistCommand } from './blacklist.ts';
+import { runFederationCommand } from './federation.ts';
 import { runQueueCommand } from './queue.ts';
 import { runSenderCommand } from './sender.ts';
 import { runStatsCommand } from './stats.ts';
@@ -23,12 +25,13 @@ export interface AdminCommandDeps {
   stats: StatsReport;
   /** Sender holds (relay-core/anomaly). */
   anomaly: AnomalyService;
+  federation: FederationService;
   stdin: NodeJS.ReadableStream;
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
-export const ADMIN_COMMANDS = ['admin', 'user', 'queue', 'blacklist', 'suppression', 'stats', 'sender'];
+export const ADMIN_COMMANDS = ['admin', 'user', 'queue', 'blacklist', 'suppression', 'stats', 'sender', 'federation', 'peer'];
 
 export async function runAdminCommand(argv: string[], deps: AdminCommandDeps): Promise<number> {
   const [command, ...rest] = argv;
@@ -39,6 +42,7 @@ export async function runAdminCommand(argv: string[], deps: AdminCommandDeps): P
   if (command === 'suppression') return runSuppressionCommand(rest, deps);
   if (command === 'stats') return runStatsCommand(rest, deps);
   if (command === 'sender') return runSenderCommand(rest, deps);
+  if (command === 'federation' || command === 'peer') return runFederationCommand(command, rest, deps);
   deps.err(`relais: unknown command ${command}`);
   return 2;
 }
