@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scryptSync } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import type { Sql } from '../db/index.ts';
 
@@ -18,16 +18,23 @@ export function domainOf(address: string): string {
 }
 
 /**
- * Versions of the address hash. The key is always a parameter: `l1` is the
- * relay's local hash (its own secret); federation adds a scheme keyed by the
- * network key. A scheme, once published, never changes (docs/address-hash.md).
+ * Versions of the address hash. The key is always a parameter; a scheme, once
+ * published, never changes (docs/address-hash.md).
+ * - `l1`: the relay's local hash, keyed by its own secret.
+ * - `f1`: the federation hash, keyed by the network key; slow on purpose.
  */
-export type AddressHashScheme = 'l1';
+export type AddressHashScheme = 'l1' | 'f1';
 
 const SCHEMES: Record<AddressHashScheme, (normalized: string, key: Buffer) => Buffer> = {
   // 96 bits: keyed, so nobody can craft collisions, and short enough to travel
   // inside a returns token that must fit a 64-octet local part.
   l1: (normalized, key) => createHmac('sha256', key).update(normalized, 'utf8').digest().subarray(0, 12),
+  // These hashes travel to other relays: without the network key no guess can
+  // be tested at all, and with it each guess costs one scrypt (measured in
+  // docs/address-hash.md).
+  f1: (normalized, key) => scryptSync(normalized, createHash('sha256').update('relais-federation-address-f1\n').update(key).digest(), 16, {
+    N: 1024, r: 8, p: 1,
+  }),
 };
 
 /** The hash of an address under one scheme and key, in lower-case hex. Never throws. */
