@@ -37,6 +37,7 @@ export interface RunningRelay {
   suppressions: SuppressionService;
   anomaly: AnomalyService;
   events: EventBus;
+  federation: FederationService;
   smtpPort: number;
   httpPort: number;
   /** SIGTERM behaviour: stop accepting, finish or release in-flight work, close. */
@@ -229,7 +230,7 @@ export async function startRelay(config: Config, log: Logger): Promise<RunningRe
     });
     let stopping: Promise<void> | null = null;
     return {
-      db, queue, admin, users, blacklist, suppressions, anomaly, events, smtpPort, httpPort: http.port,
+      db, queue, admin, users, blacklist, suppressions, anomaly, events, federation, smtpPort, httpPort: http.port,
       stop: () => (stopping ??= closeAll().then(() => log.info('relais stopped'))),
     };
   } catch (err) {
