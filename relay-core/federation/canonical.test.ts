@@ -184,30 +184,21 @@ describe('parseStrictJson', () => {
     expect(refusal(`{"${key}":1,"${key}":2}`).message.length).toBeLessThan(100);
   });
 
-  it('reads a 1 MB document in well under 100 ms', () => {
+  // Its speed is measured by npm run bench:federation, not asserted here.
+  it('reads a 1 MB document the same as JSON.parse', () => {
     const records = Array.from({ length: 8_000 }, (_, i) => ({
       id: i, name: `recipient ${i} \u00e9\n"quoted"`, score: i / 7, tags: ['a', 'b\\c', null, true], nested: { at: 1_764_331_200 + i },
     }));
     const text = JSON.stringify(records);
     expect(text.length).toBeGreaterThan(1_000_000);
-    parseStrictJson(text, { maxDepth: 3 });
-    let best = Infinity;
-    for (let i = 0; i < 5; i++) {
-      const started = performance.now();
-      const value = parseStrictJson(text, { maxDepth: 3 });
-      best = Math.min(best, performance.now() - started);
-      expect(value).toHaveLength(8_000);
-    }
-    expect(best).toBeLessThan(100);
+    expect(parseStrictJson(text, { maxDepth: 3 })).toEqual(JSON.parse(text));
   });
 
   it('stays linear on long strings, many escapes and many keys', () => {
-    // Quadratic work on these would take minutes, not a second.
+    // Quadratic work on these would take minutes and run past the test's timeout.
     const escapes = `"${'\\u00e9\\n'.repeat(100_000)}"`;
     const keys = `{${Array.from({ length: 50_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`;
-    const started = performance.now();
     expect(parseStrictJson(escapes, { maxDepth: 0 })).toHaveLength(200_000);
     expect(Object.keys(parseStrictJson(keys, { maxDepth: 1 }) as object)).toHaveLength(50_000);
-    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

@@ -130,8 +130,8 @@ describe('verifySignature', () => {
     ed.hashes.sha512 = (message: Uint8Array) => createHash('sha512').update(message).digest();
   });
 
-  it('agrees with @noble/ed25519 in strict mode on 200 random keys and messages, valid and tampered', () => {
-    for (let i = 0; i < 200; i++) {
+  it('agrees with @noble/ed25519 in strict mode on 50 random keys and messages, valid and tampered', () => {
+    for (let i = 0; i < 50; i++) {
       const seed = randomBytes(32);
       const message = randomBytes(randomInt(0, 300));
       const identity = identityFromSeed(seed);

@@ -35,7 +35,7 @@ export interface HeldEventRow extends HeldEvent {
   via: number[];
 }
 
-// PostgreSQL takes at most 65535 parameters in one statement (9 per event here).
+// Events per insert statement.
 const ROWS_PER_STATEMENT = 2000;
 
 export class EventLedger {
@@ -71,22 +71,23 @@ export class EventLedger {
 
   async #insert(sql: Sql, events: VerifiedEvent[], peerId: number | null): Promise<number> {
     let inserted = 0;
+    const via = peerId === null ? "'{}'::integer[]" : `array[${Number(peerId)}]::integer[]`;
     for (let at = 0; at < events.length; at += ROWS_PER_STATEMENT) {
-      const chunk = events.slice(at, at + ROWS_PER_STATEMENT);
-      const params: unknown[] = [];
-      const values = chunk.map(({ event: e, body, hops }) => {
-        params.push(e.origin, e.seq, e.kind, e.addr, e.code, new Date(e.at * 1000), body, hops);
-        return `(?, ?::bigint, ?, ?, ?, ?::timestamptz, ?, ?::integer, ${peerId === null ? "'{}'::integer[]" : `array[${Number(peerId)}]::integer[]`})`;
-      });
+      // One JSON parameter per statement: the database unpacks it far faster than thousands of bound parameters.
+      const rows = events.slice(at, at + ROWS_PER_STATEMENT).map(({ event: e, body, hops }) => ({
+        origin: e.origin, seq: e.seq, kind: e.kind, addr: e.addr, code: e.code, at: e.at, body, hops,
+      }));
       // xmax = 0 tells a fresh row from one the conflict clause updated.
-      const rows = await sql.query<{ is_new: boolean }>(
-        `insert into federation_event (origin, seq, kind, addr, code, observed_at, body, hops, via) values ${values.join(', ')}
+      const result = await sql.query<{ is_new: boolean }>(
+        `insert into federation_event (origin, seq, kind, addr, code, observed_at, body, hops, via)
+         select origin, seq, kind, addr, code, to_timestamp(at), body, hops, ${via}
+         from json_to_recordset(?::json) as x(origin text, seq bigint, kind text, addr text, code text, at bigint, body text, hops integer)
          on conflict (origin, seq) do update set via = array_append(federation_event.via, ${peerId === null ? 'null' : Number(peerId)})
            where ${peerId === null ? 'false' : `not (${Number(peerId)} = any(federation_event.via))`}
          returning (xmax = 0) as is_new`,
-        params,
+        [JSON.stringify(rows)],
       );
-      inserted += rows.filter((r) => r.is_new).length;
+      inserted += result.filter((r) => r.is_new).length;
     }
     return inserted;
   }
@@ -116,7 +117,7 @@ export class EventLedger {
   async about(sql: Sql, addrs: string[]): Promise<HeldEventRow[]> {
     if (!addrs.length) return [];
     const rows = await sql.query<{ addr: string; origin: string; kind: FederationEventKind; observed_at: Date | string; via: number[] | string }>(
-      'select addr, origin, kind, observed_at, via from federation_event where addr in (?)', [addrs],
+      'select addr, origin, kind, observed_at, via from federation_event where addr in (select json_array_elements_text(?::json))', [JSON.stringify(addrs)],
     );
     return rows.map((r) => ({ addr: r.addr, origin: r.origin, kind: r.kind, at: new Date(r.observed_at), via: parseIntArray(r.via) }));
   }

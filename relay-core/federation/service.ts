@@ -13,6 +13,7 @@ import type { FederationIdentity } from './identity.ts';
 import { EventLedger, type FeedEdge, type OwnFact } from './ledger.ts';
 import { FederationError, PeerDirectory, type NewPeer, type Peer } from './peers.ts';
 import { SyncWorker, type SyncResult, type SyncSettings } from './sync.ts';
+import { VerifyPool } from './verify-pool.ts';
 import { VerdictBook, type AddressStatus, type Trust, type TrustSettings } from './verdicts.ts';
 
 export interface FederationSettings extends TrustSettings, SyncSettings {
@@ -53,6 +54,7 @@ export class FederationService {
   readonly #o: { db: Db; identity: FederationIdentity; settings: FederationSettings; name: string; tlsFingerprint: string; log: Logger };
   readonly #hasher: FederationHasher | null;
   readonly #sync: SyncWorker | null;
+  readonly #verifier = new VerifyPool();
   #pending: AddressFact[] = [];
   #draining: Promise<void> | null = null;
 
@@ -63,7 +65,9 @@ export class FederationService {
     this.ledger = new EventLedger({ identity });
     this.verdicts = new VerdictBook({ db, ledger: this.ledger, settings, trust: (sql) => this.#trust(sql), log });
     this.#hasher = settings.networkKey ? new FederationHasher({ networkKey: Buffer.from(settings.networkKey, 'utf8') }) : null;
-    this.#sync = this.#hasher ? new SyncWorker({ db, peers: this.peers, ledger: this.ledger, verdicts: this.verdicts, identity, settings, log }) : null;
+    this.#sync = this.#hasher
+      ? new SyncWorker({ db, peers: this.peers, ledger: this.ledger, verdicts: this.verdicts, identity, settings, log, verifier: this.#verifier })
+      : null;
   }
 
   get isEnabled(): boolean {
@@ -79,6 +83,7 @@ export class FederationService {
     this.verdicts.stop();
     await this.#sync?.stop();
     await this.#draining;
+    await this.#verifier.close();
   }
 
   whoami(): Whoami {
@@ -142,7 +147,7 @@ export class FederationService {
       const touched = own.map((o) => o.addr);
       if (delivered.length) {
         // Only addresses someone made claims about: a delivery anywhere else is nobody's business.
-        const claimed = await sql.query<{ addr: string }>('select distinct addr from federation_event where addr in (?)', [[...new Set(delivered.map((d) => d.addr))]]);
+        const claimed = await sql.query<{ addr: string }>('select distinct addr from federation_event where addr in (select json_array_elements_text(?::json))', [JSON.stringify([...new Set(delivered.map((d) => d.addr))])]);
         const known = new Set(claimed.map((c) => c.addr));
         for (const d of delivered.filter((x) => known.has(x.addr))) {
           await sql.query(

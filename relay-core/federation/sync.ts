@@ -7,12 +7,13 @@
 import type { Db, Sql } from '../db/index.ts';
 import type { Logger } from '../log.ts';
 import { parseStrictJson, StrictJsonError } from './canonical.ts';
-import { EventFormatError, parseSignedEvent, verifyEvent } from './event.ts';
+import { EventFormatError, parseSignedEvent, type ParsedEvent } from './event.ts';
 import type { EventLedger, VerifiedEvent } from './ledger.ts';
 import { fetchPeer, PeerFetchError, type PeerRequest } from './peer-fetch.ts';
 import type { Peer, PeerDirectory } from './peers.ts';
 import { signRequest } from './request-signature.ts';
 import type { VerdictBook } from './verdicts.ts';
+import type { VerifyPool } from './verify-pool.ts';
 
 export interface SyncSettings {
   syncIntervalSeconds: number;
@@ -39,8 +40,6 @@ export const FEED_PAGE = 1000;
 const MAX_PAGES_PER_PULL = 200;
 const MAX_FUTURE_SECONDS = 600;
 const MAX_BACKOFF_FACTOR = 32;
-// A verification costs ~0.1 ms: yield between slices so SMTP keeps being served.
-const VERIFY_SLICE = 200;
 
 export const FEED_QUERY = 'query Feed($after: String, $first: Int!) { federationFeed(after: $after, first: $first) { edges { cursor node { event hops } } pageInfo { hasNextPage endCursor } } }';
 
@@ -52,10 +51,20 @@ interface Page {
   hasNextPage: boolean;
 }
 
+interface CheckedPage {
+  events: VerifiedEvent[];
+  rejections: Map<string, number>;
+  now: Date;
+  /** The cursor to commit with this page. */
+  last: bigint | null;
+  hasNextPage: boolean;
+}
+
 export class SyncWorker {
   readonly #o: {
     db: Db; peers: PeerDirectory; ledger: EventLedger; verdicts: VerdictBook; identity: { id: string; sign(m: Buffer): Buffer };
     settings: SyncSettings; log: Logger; now: () => Date; fetch: (request: PeerRequest) => Promise<{ status: number; body: string }>;
+    verifier: VerifyPool;
   };
   readonly #running = new Map<number, Promise<SyncResult>>();
   #timer: NodeJS.Timeout | null = null;
@@ -63,7 +72,7 @@ export class SyncWorker {
 
   constructor(options: {
     db: Db; peers: PeerDirectory; ledger: EventLedger; verdicts: VerdictBook; identity: { id: string; sign(m: Buffer): Buffer };
-    settings: SyncSettings; log: Logger; now?: () => Date;
+    settings: SyncSettings; log: Logger; now?: () => Date; verifier: VerifyPool;
   }) {
     this.#o = { now: () => new Date(), fetch: fetchPeer, ...options };
   }
@@ -110,18 +119,22 @@ export class SyncWorker {
 
   async #run(peer: Peer): Promise<SyncResult> {
     const result: SyncResult = { peer: peer.name, ok: true, pages: 0, accepted: 0, rejected: 0, error: null };
-    let cursor = peer.cursor === null ? null : BigInt(peer.cursor);
     const deadline = Date.now() + this.#o.settings.fetchTimeoutMs * 4;
+    // The next page is fetched and verified while the current one is stored.
+    let pending: Promise<CheckedPage> | null = this.#fetchAndCheck(peer, peer.cursor === null ? null : BigInt(peer.cursor));
     try {
-      for (;;) {
-        const page = await this.#fetchPage(peer, cursor);
+      while (pending) {
+        const page = await pending;
+        pending = null;
         result.pages += 1;
-        const { accepted, rejected, last } = await this.#apply(peer, page, cursor);
+        const more = page.hasNextPage && page.last !== null && !this.#isStopped && result.pages < MAX_PAGES_PER_PULL && Date.now() < deadline;
+        if (more) {
+          pending = this.#fetchAndCheck(peer, page.last);
+          pending.catch(() => undefined); // awaited on the next turn, or dropped with the pull
+        }
+        const { accepted, rejected } = await this.#store(peer, page);
         result.accepted += accepted;
         result.rejected += rejected;
-        cursor = last ?? cursor;
-        if (!page.hasNextPage || page.edges.length === 0 || this.#isStopped) break;
-        if (result.pages >= MAX_PAGES_PER_PULL || Date.now() > deadline) break; // the rest comes next time
       }
       await this.#o.db.query(
         `update federation_peer set last_attempt_at = ?::timestamptz, last_success_at = ?::timestamptz, last_error = null, failures = 0,
@@ -157,19 +170,21 @@ export class SyncWorker {
     return readPage(response.body, after);
   }
 
-  /** Checks a page's events and stores the good ones with the new cursor, in one transaction. */
-  async #apply(peer: Peer, page: Page, after: bigint | null): Promise<{ accepted: number; rejected: number; last: bigint | null }> {
+  async #fetchAndCheck(peer: Peer, after: bigint | null): Promise<CheckedPage> {
+    return this.#check(peer, await this.#fetchPage(peer, after), after);
+  }
+
+  /** Checks a page's events: format, trust, hops, age, duplicates in the page, then signatures (on every core). */
+  async #check(peer: Peer, page: Page, after: bigint | null): Promise<CheckedPage> {
     const now = this.#o.now();
     const rejections = new Map<string, number>();
     const reject = (reason: string) => rejections.set(reason, (rejections.get(reason) ?? 0) + 1);
-    const checked: VerifiedEvent[] = [];
+    const candidates: (VerifiedEvent & { parsed: ParsedEvent })[] = [];
     const seen = new Set<string>();
     const oldest = now.getTime() / 1000 - this.#o.settings.maxAgeDays * 86_400;
     const newest = now.getTime() / 1000 + MAX_FUTURE_SECONDS;
-    for (let at = 0; at < page.edges.length; at++) {
-      if (at % VERIFY_SLICE === VERIFY_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
-      const edge = page.edges[at]!;
-      let parsed;
+    for (const edge of page.edges) {
+      let parsed: ParsedEvent;
       try {
         parsed = parseSignedEvent(edge.event);
       } catch (err) {
@@ -187,12 +202,20 @@ export class SyncWorker {
       const key = `${e.origin}:${e.seq}`;
       if (seen.has(key)) { reject('duplicate'); continue; }
       seen.add(key);
-      if (!verifyEvent(parsed)) { reject('bad-signature'); continue; }
-      checked.push({ event: e, body: edge.event, hops });
+      candidates.push({ event: e, body: edge.event, hops, parsed });
     }
-    const last = page.edges.at(-1)?.cursor ?? after;
+    const valid = await this.#o.verifier.verify(candidates.map(({ parsed }) => ({ id: parsed.event.origin, message: parsed.signedBytes, signature: parsed.signature })));
+    const events: VerifiedEvent[] = [];
+    candidates.forEach(({ event, body, hops }, i) => (valid[i] ? events.push({ event, body, hops }) : reject('bad-signature')));
+    return { events, rejections, now, last: page.edges.at(-1)?.cursor ?? after, hasNextPage: page.hasNextPage && page.edges.length > 0 };
+  }
+
+  /** Stores a checked page's events with the new cursor, in one transaction. */
+  async #store(peer: Peer, page: CheckedPage): Promise<{ accepted: number; rejected: number }> {
+    const { rejections, now, last } = page;
+    const reject = (reason: string) => rejections.set(reason, (rejections.get(reason) ?? 0) + 1);
     const accepted = await this.#o.db.transaction(async (sql) => {
-      const kept = await this.#withinCaps(sql, checked, now, reject);
+      const kept = await this.#withinCaps(sql, page.events, now, reject);
       const inserted = await this.#o.ledger.ingest(sql, kept, peer.id);
       if (kept.length > inserted) rejections.set('duplicate', (rejections.get('duplicate') ?? 0) + kept.length - inserted);
       if (inserted) await this.#o.verdicts.judge(sql, kept.map((k) => k.event.addr));
@@ -207,7 +230,7 @@ export class SyncWorker {
       return inserted;
     });
     if (accepted) await this.#o.verdicts.reload();
-    return { accepted, rejected: [...rejections.values()].reduce((a, b) => a + b, 0), last };
+    return { accepted, rejected: [...rejections.values()].reduce((a, b) => a + b, 0) };
   }
 
   /** Drops what exceeds each origin's daily cap: a flooding peer fills neither the disk nor the rules. */

@@ -77,18 +77,16 @@ export class VerdictBook {
         if (verdict) upserts.push([addr, verdict]);
         else clear.push(addr);
       }
-      if (clear.length) await sql.query('delete from federation_verdict where addr in (?)', [clear]);
+      if (clear.length) await sql.query('delete from federation_verdict where addr in (select json_array_elements_text(?::json))', [JSON.stringify(clear)]);
       if (upserts.length) {
-        const params: unknown[] = [];
-        const values = upserts.map(([addr, v]) => {
-          params.push(addr, v.kind, v.weight, v.origins, v.since);
-          return '(?, ?, ?::double precision, ?::integer, ?::timestamptz, now())';
-        });
+        const rows = upserts.map(([addr, v]) => ({ addr, kind: v.kind, weight: v.weight, origins: v.origins, since: v.since.toISOString() }));
         await sql.query(
-          `insert into federation_verdict (addr, kind, weight, origins, since, updated_at) values ${values.join(', ')}
+          `insert into federation_verdict (addr, kind, weight, origins, since, updated_at)
+           select addr, kind, weight, origins, since, now()
+           from json_to_recordset(?::json) as x(addr text, kind text, weight double precision, origins integer, since timestamptz)
            on conflict (addr) do update set kind = excluded.kind, weight = excluded.weight, origins = excluded.origins,
              since = excluded.since, updated_at = excluded.updated_at`,
-          params,
+          [JSON.stringify(rows)],
         );
       }
       suppressed += upserts.length;
@@ -164,6 +162,6 @@ function originWeights(events: HeldEventRow[], trust: Trust, settings: TrustSett
 
 async function localSuccesses(sql: Sql, addrs: string[]): Promise<Map<string, Date>> {
   if (!addrs.length) return new Map();
-  const rows = await sql.query<{ addr: string; at: Date | string }>('select addr, at from federation_local_success where addr in (?)', [addrs]);
+  const rows = await sql.query<{ addr: string; at: Date | string }>('select addr, at from federation_local_success where addr in (select json_array_elements_text(?::json))', [JSON.stringify(addrs)]);
   return new Map(rows.map((r) => [r.addr, new Date(r.at)]));
 }
