@@ -54,6 +54,7 @@ export type TokenScope =
 export type ViewerKind =
   | 'admin'
   | 'anonymous'
+  | 'peer'
   | 'reader'
   | 'user';
 
