@@ -46,6 +46,7 @@ const KIND_OF: Record<Exclude<AddressFact['fact'], 'delivered'>, FederationEvent
 };
 const MAX_PENDING_FACTS = 100_000;
 const MAX_FEED_PAGE = 1000;
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 export class FederationService {
   readonly peers: PeerDirectory;
@@ -56,6 +57,7 @@ export class FederationService {
   readonly #sync: SyncWorker | null;
   readonly #verifier = new VerifyPool();
   #pending: AddressFact[] = [];
+  #pruneTimer: NodeJS.Timeout | null = null;
   #draining: Promise<void> | null = null;
 
   constructor(options: { db: Db; identity: FederationIdentity; settings: FederationSettings; name: string; tlsFingerprint: string; log: Logger }) {
@@ -75,11 +77,29 @@ export class FederationService {
   }
 
   async start(): Promise<void> {
+    await this.prune();
     await this.verdicts.start();
     this.#sync?.start();
+    this.#pruneTimer = setInterval(() => void this.prune().catch((err: Error) => this.#o.log.warn('federation: pruning failed', { err })), PRUNE_INTERVAL_MS);
+    this.#pruneTimer.unref();
+  }
+
+  /** Forgets evidence too old to count (federation.maxAgeDays): it would neither be accepted by peers nor change a verdict. */
+  async prune(): Promise<number> {
+    const before = new Date(Date.now() - this.#o.settings.maxAgeDays * 86_400_000);
+    const addrs = await this.#o.db.transaction(async (sql) => {
+      const rows = await sql.query<{ addr: string }>('delete from federation_event where observed_at < ?::timestamptz returning addr', [before]);
+      await sql.query('delete from federation_local_success where at < ?::timestamptz', [before]);
+      const touched = [...new Set(rows.map((r) => r.addr))];
+      if (touched.length) await this.verdicts.judge(sql, touched);
+      return touched;
+    });
+    if (addrs.length) await this.verdicts.reload();
+    return addrs.length;
   }
 
   async stop(): Promise<void> {
+    if (this.#pruneTimer) clearInterval(this.#pruneTimer);
     this.verdicts.stop();
     await this.#sync?.stop();
     await this.#draining;

@@ -103,7 +103,14 @@ export class SyncWorker {
     try {
       const now = this.#o.now().getTime();
       const due = (await this.#o.peers.list()).filter((p) => !p.health.nextAttemptAt || p.health.nextAttemptAt.getTime() <= now);
-      for (const peer of due) void this.#pull(peer);
+      for (const peer of due) {
+        // Nodes sharing the database: the one that moves next_attempt_at first pulls; the pull sets it again when done.
+        const claimed = await this.#o.db.query(
+          'update federation_peer set next_attempt_at = ?::timestamptz where id = ? and (next_attempt_at is null or next_attempt_at <= ?::timestamptz) returning id',
+          [new Date(now + this.#o.settings.fetchTimeoutMs * 5), peer.id, new Date(now)],
+        );
+        if (claimed.length) void this.#pull(peer);
+      }
     } catch (err) {
       this.#o.log.warn('federation sync: cannot list peers', { err: err as Error });
     }
@@ -222,9 +229,11 @@ export class SyncWorker {
       const rejected = [...rejections.values()].reduce((a, b) => a + b, 0);
       const newestAt = kept.reduce((m, k) => Math.max(m, k.event.at), 0);
       await sql.query(
-        `update federation_peer set feed_cursor = ?, events_received = events_received + ?, events_rejected = events_rejected + ?,
+        // Never backwards, even if two pulls of one peer overlapped (syncNow on two nodes).
+        `update federation_peer set feed_cursor = case when feed_cursor is null or feed_cursor::numeric < ?::numeric then ? else feed_cursor end,
+           events_received = events_received + ?, events_rejected = events_rejected + ?,
            newest_event_at = greatest(newest_event_at, ?::timestamptz) where id = ?`,
-        [last === null ? null : last.toString(), inserted, rejected, newestAt ? new Date(newestAt * 1000) : null, peer.id],
+        [last === null ? null : last.toString(), last === null ? null : last.toString(), inserted, rejected, newestAt ? new Date(newestAt * 1000) : null, peer.id],
       );
       await recordRejections(sql, peer.id, rejections, now);
       return inserted;
