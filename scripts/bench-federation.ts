@@ -9,6 +9,7 @@ import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { openDb } from '../relay-core/db/index.ts';
 import { FederationHasher } from '../relay-core/federation/address-hash.ts';
 import { parseSignedEvent, signEvent, verifyEvent } from '../relay-core/federation/event.ts';
@@ -21,6 +22,7 @@ import { loadTlsCredentials } from '../relay-core/submission/index.ts';
 const EVENTS = Number(process.argv[2] ?? 100_000);
 const PAGE = 1000;
 const work = mkdtempSync(join(tmpdir(), 'relais-fed-bench-'));
+let created: { adminUrl: string; name: string } | null = null;
 
 function line(label: string, value: string): void {
   process.stdout.write(`${label.padEnd(34)} ${value}\n`);
@@ -57,7 +59,7 @@ try {
 
   // The reader: a fresh database and a real FederationService.
   const dataDir = join(work, 'reader');
-  const db = await openDb({ databaseUrl: process.env.RELAIS_DATABASE_URL ?? '', dataDir });
+  const db = await openDb({ databaseUrl: await freshDatabase(process.env.RELAIS_DATABASE_URL ?? ''), dataDir });
   await db.migrate();
   const federation = new FederationService({
     db, identity: await FederationIdentity.loadOrCreate(dataDir), name: 'bench', tlsFingerprint: '', log: silentLogger,
@@ -94,4 +96,28 @@ try {
   server.close();
 } finally {
   rmSync(work, { recursive: true, force: true });
+  await dropFreshDatabase();
+}
+
+
+/** On PostgreSQL, a database of its own, dropped at the end (embedded: the fresh data dir). */
+async function freshDatabase(adminUrl: string): Promise<string> {
+  if (!adminUrl) return '';
+  const name = `relais_fed_bench_${process.pid}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  created = { adminUrl, name };
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropFreshDatabase(): Promise<void> {
+  if (!created) return;
+  const client = new pg.Client({ connectionString: created.adminUrl });
+  await client.connect();
+  await client.query(`drop database if exists ${created.name} with (force)`);
+  await client.end();
 }
