@@ -7,6 +7,7 @@
 // is made, no peer pulled, no recipient checked.
 import type { Db, Sql } from '../db/index.ts';
 import type { Logger } from '../log.ts';
+import type { AddressFact, OutcomeObserver } from '../queue/index.ts';
 import { FederationHasher } from './address-hash.ts';
 import type { FederationEventKind } from './event.ts';
 import type { FederationIdentity } from './identity.ts';
@@ -19,15 +20,6 @@ import { VerdictBook, type AddressStatus, type Trust, type TrustSettings } from 
 export interface FederationSettings extends TrustSettings, SyncSettings {
   publicUrl: string;
   networkKey: string;
-}
-
-/** A fact about a recipient address seen by this relay, with the plaintext still at hand. */
-export interface AddressFact {
-  address: string;
-  fact: 'hard' | 'soft' | 'complaint' | 'delivered';
-  /** Enhanced status of the reply, when there was one. */
-  enhanced: string | null;
-  at: Date;
 }
 
 export interface Whoami {
@@ -48,7 +40,9 @@ const MAX_PENDING_FACTS = 100_000;
 const MAX_FEED_PAGE = 1000;
 const PRUNE_INTERVAL_MS = 3_600_000;
 
-export class FederationService {
+export type { AddressFact };
+
+export class FederationService implements OutcomeObserver {
   readonly peers: PeerDirectory;
   readonly ledger: EventLedger;
   readonly verdicts: VerdictBook;
