@@ -39,6 +39,7 @@ const KIND_OF: Record<Exclude<AddressFact['fact'], 'delivered'>, FederationEvent
 const MAX_PENDING_FACTS = 100_000;
 const MAX_FEED_PAGE = 1000;
 const PRUNE_INTERVAL_MS = 3_600_000;
+const MAX_CURSOR = 2n ** 63n - 1n;
 
 export type { AddressFact };
 
@@ -206,7 +207,7 @@ export class FederationService implements OutcomeObserver {
 
   /** The feed this relay serves its peers: held events after a cursor it gave. */
   async feed(after: string | null, first: number): Promise<{ edges: FeedEdge[]; hasNextPage: boolean }> {
-    if (after !== null && !/^[0-9]{1,19}$/.test(after)) throw new FederationError('INVALID_INPUT', 'bad cursor: use one this feed gave');
+    if (after !== null && (!/^[0-9]{1,19}$/.test(after) || BigInt(after) > MAX_CURSOR)) throw new FederationError('INVALID_INPUT', 'bad cursor: use one this feed gave');
     if (!Number.isSafeInteger(first) || first < 1 || first > MAX_FEED_PAGE) throw new FederationError('INVALID_INPUT', `first must be 1 to ${MAX_FEED_PAGE}`);
     return this.ledger.page(this.#o.db, after === null ? null : BigInt(after), first);
   }
@@ -230,7 +231,7 @@ export class FederationService implements OutcomeObserver {
     return {
       selfId: this.#o.identity.id,
       direct: new Map(peers.map((p) => [p.publicKey, p.weight])),
-      transitive: new Map(peers.filter((p) => p.isTransitive).map((p) => [p.id, p.weight])),
+      transitive: new Map(peers.filter((p) => p.isTransitive).map((p) => [p.id, { key: p.publicKey, weight: p.weight }])),
     };
   }
 }

@@ -225,7 +225,8 @@ export class SyncWorker {
       const kept = await this.#withinCaps(sql, page.events, now, reject);
       const inserted = await this.#o.ledger.ingest(sql, kept, peer.id);
       if (kept.length > inserted) rejections.set('duplicate', (rejections.get('duplicate') ?? 0) + kept.length - inserted);
-      if (inserted) await this.#o.verdicts.judge(sql, kept.map((k) => k.event.addr));
+      // Judged even when nothing was new: an event held already may have come by a heavier path.
+      if (kept.length) await this.#o.verdicts.judge(sql, kept.map((k) => k.event.addr));
       const rejected = [...rejections.values()].reduce((a, b) => a + b, 0);
       const newestAt = kept.reduce((m, k) => Math.max(m, k.event.at), 0);
       await sql.query(
@@ -236,10 +237,10 @@ export class SyncWorker {
         [last === null ? null : last.toString(), last === null ? null : last.toString(), inserted, rejected, newestAt ? new Date(newestAt * 1000) : null, peer.id],
       );
       await recordRejections(sql, peer.id, rejections, now);
-      return inserted;
+      return { inserted, judged: kept.length > 0 };
     });
-    if (accepted) await this.#o.verdicts.reload();
-    return { accepted, rejected: [...rejections.values()].reduce((a, b) => a + b, 0) };
+    if (accepted.judged) await this.#o.verdicts.reload();
+    return { accepted: accepted.inserted, rejected: [...rejections.values()].reduce((a, b) => a + b, 0) };
   }
 
   /** Drops what exceeds each origin's daily cap: a flooding peer fills neither the disk nor the rules. */
@@ -300,8 +301,8 @@ export function readPage(text: string, after: bigint | null): Page {
   return { edges, hasNextPage: feed.pageInfo.hasNextPage };
 }
 
+/** Why a pull failed, fit for a terminal: text a peer sent may hold escapes and line breaks. */
 function describe(err: unknown): string {
-  if (err instanceof PeerFetchError) return `${err.reason}: ${err.message}`;
-  if (err instanceof SyncStop) return err.message;
-  return `internal error: ${(err as Error).message}`;
+  const text = err instanceof PeerFetchError ? `${err.reason}: ${err.message}` : err instanceof SyncStop ? err.message : `internal error: ${(err as Error).message}`;
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 }

@@ -18,8 +18,8 @@ export interface Trust {
   selfId: string;
   /** Direct peers: public key → weight. */
   direct: Map<string, number>;
-  /** Peers trusted with --transitive: peer id → weight. */
-  transitive: Map<number, number>;
+  /** Peers trusted with --transitive: peer id → its key and weight. */
+  transitive: Map<number, { key: string; weight: number }>;
 }
 
 export interface AddressStatus extends Assessment {
@@ -109,11 +109,11 @@ export class VerdictBook {
     const assessment = this.#assess(events, trust, localSuccessAt);
     const counts = new Map<string, number>();
     for (const e of events) counts.set(e.origin, (counts.get(e.origin) ?? 0) + 1);
-    const weights = originWeights(events, trust, this.#o.settings);
+    const voices = voicesOf(events, trust, this.#o.settings);
     return {
       ...assessment,
       localSuccessAt,
-      origins: [...counts].map(([origin, n]) => ({ origin, weight: weights.get(origin) ?? 0, events: n })),
+      origins: [...counts].map(([origin, n]) => ({ origin, weight: voices.get(origin)?.weight ?? 0, events: n })),
     };
   }
 
@@ -136,27 +136,46 @@ export class VerdictBook {
   }
 
   #assess(events: HeldEventRow[], trust: Trust, localSuccessAt: Date | null): Assessment {
-    const weights = originWeights(events, trust, this.#o.settings);
-    return judge(events, (origin) => weights.get(origin) ?? 0, localSuccessAt, this.#o.settings, this.#o.now());
+    const voices = voicesOf(events, trust, this.#o.settings);
+    const weights = voiceWeights(voices);
+    const spoken = events.map((e) => ({ ...e, origin: voices.get(e.origin)!.voice }));
+    return judge(spoken, (voice) => weights.get(voice) ?? 0, localSuccessAt, this.#o.settings, this.#o.now());
   }
 }
 
 /**
- * The weight of each origin: our own evidence has the local weight; a direct
- * peer its own weight, whoever served its events; any other origin counts
- * only through peers trusted with --transitive, at their weight times the
- * factor (the best such path), so no peer can lend someone else's events
- * more weight than it has itself.
+ * Who answers for each origin, and with what weight. Our own evidence: this
+ * relay, at the local weight. A direct peer's own events: that peer, at its
+ * weight, whoever served them. An origin we never met: the peer trusted with
+ * --transitive that served it (the best such path), at that peer's weight
+ * times the factor. So every peer is one voice, counted as one origin, and
+ * never weighs more than its own weight — whatever it relays, and however
+ * many keys it invents.
  */
-function originWeights(events: HeldEventRow[], trust: Trust, settings: TrustSettings): Map<string, number> {
-  const weights = new Map<string, number>();
+function voicesOf(events: HeldEventRow[], trust: Trust, settings: TrustSettings): Map<string, { voice: string; weight: number }> {
+  const voices = new Map<string, { voice: string; weight: number }>();
   for (const e of events) {
-    let w: number;
-    if (e.origin === trust.selfId) w = settings.localWeight;
-    else if (trust.direct.has(e.origin)) w = trust.direct.get(e.origin)!;
-    else w = Math.max(0, ...e.via.map((peer) => (trust.transitive.get(peer) ?? 0) * settings.transitiveFactor));
-    weights.set(e.origin, Math.max(weights.get(e.origin) ?? 0, w));
+    let speaker: { voice: string; weight: number };
+    if (e.origin === trust.selfId) speaker = { voice: e.origin, weight: settings.localWeight };
+    else if (trust.direct.has(e.origin)) speaker = { voice: e.origin, weight: trust.direct.get(e.origin)! };
+    else {
+      speaker = { voice: `unknown:${e.origin}`, weight: 0 };
+      for (const id of e.via) {
+        const peer = trust.transitive.get(id);
+        const w = (peer?.weight ?? 0) * settings.transitiveFactor;
+        if (peer && w > speaker.weight) speaker = { voice: peer.key, weight: w };
+      }
+    }
+    const known = voices.get(e.origin);
+    if (!known || speaker.weight > known.weight) voices.set(e.origin, speaker);
   }
+  return voices;
+}
+
+/** The weight of each voice: the most any of its origins carries (a peer relaying for others still weighs its own weight). */
+function voiceWeights(voices: Map<string, { voice: string; weight: number }>): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const { voice, weight } of voices.values()) weights.set(voice, Math.max(weights.get(voice) ?? 0, weight));
   return weights;
 }
 

@@ -250,24 +250,27 @@ describe('evidence from relays this one never met', () => {
     const light = await fakePeer('light', { isTransitive: true, weight: 1 });
     const heavy = await fakePeer('heavy', { isTransitive: true, weight: 4 });
     const addr = hasher.hashSync('two-paths@example.org');
+    // This relay saw the address bounce too: one voice of weight 1.
+    relay.federation.observe([{ address: 'two-paths@example.org', fact: 'hard', enhanced: '5.1.1', at: new Date() }]);
+    await relay.federation.settled();
     const events = [eventBy(identityOf('far-one'), { addr }), eventBy(identityOf('far-two'), { addr })];
     light.server.serve(events, { hops: 1 });
     expect(await pull('light')).toMatchObject({ ok: true, accepted: 2, rejected: 0 });
     const before = await relay.federation.status('two-paths@example.org');
-    expect(before.tallies.hard_bounce).toMatchObject({ weight: 1, origins: 2 });
+    // Both far origins speak through light, as one voice of 1 × 0.5.
+    expect(before.tallies.hard_bounce).toMatchObject({ weight: 1.5, origins: 2 });
     expect(before.verdict).toBeNull();
     expect((await rcpt('two-paths@example.org')).code).toBe(250);
 
-    // The same two events through a peer of weight 4: each origin now counts 4 × 0.5.
+    // The same two events through a peer of weight 4: they now speak through heavy, 4 × 0.5.
     heavy.server.serve(events, { hops: 1 });
     expect(await pull('heavy')).toMatchObject({ ok: true, accepted: 0, error: null });
     expect(await heldFrom(identityOf('far-one').id)).toEqual({ rows: 1, distinct: 1 });
     const after = await relay.federation.status('two-paths@example.org');
-    expect(after.origins.map((o) => o.weight)).toEqual([2, 2]);
-    expect(after.verdict).toMatchObject({ kind: 'hard_bounce', weight: 4, origins: 2 });
+    expect(after.verdict).toMatchObject({ kind: 'hard_bounce', weight: 3, origins: 2 });
     const refused = await rcpt('two-paths@example.org');
     expect(refused.code).toBe(550);
-    expect(refused.text).toMatch(/reported undeliverable by 2 federated relays \(weight 4\)/);
+    expect(refused.text).toMatch(/reported undeliverable by 2 federated relays \(weight 3\)/);
   });
 
   it('does not let one transitive peer suppress an address alone by serving the events of origins it made up', async () => {
