@@ -76,6 +76,7 @@ async function runAdmin(config: Config, argv: string[]): Promise<number> {
     }
   }
   const db = await openMigratedDb(config);
+  let federation: Awaited<ReturnType<typeof openFederation>> | null = null;
   try {
     const users = new UserService({ db });
     const admin = new QueueAdmin({ db });
@@ -89,12 +90,13 @@ async function runAdmin(config: Config, argv: string[]): Promise<number> {
       // Not started: only holds and releases, straight in the database; running nodes pick them up within anomaly.flushIntervalMs.
       anomaly: new AnomalyService({ db, events: new EventBus(), queue: admin, users, settings: config.anomaly, log: silentLogger }),
       // Not started either: peers and verdicts are in the database, which running nodes reread.
-      federation: await openFederation(config, db, (await loadTlsCredentials({ ...config.tls, dataDir: config.dataDir, hostname: config.hostname })).cert, silentLogger),
+      federation: (federation = await openFederation(config, db, (await loadTlsCredentials({ ...config.tls, dataDir: config.dataDir, hostname: config.hostname })).cert, silentLogger)),
       stdin: Readable.from([stdin]),
       out,
       err,
     });
   } finally {
+    await federation?.stop();
     await db.close();
   }
 }

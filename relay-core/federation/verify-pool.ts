@@ -91,12 +91,13 @@ export class VerifyPool {
   #worker(): Worker {
     if (this.#workers.length < this.#size) {
       const worker = new Worker(WORKER_SOURCE, { eval: true });
-      worker.unref();
       worker.on('message', ({ job, ok }: { job: number; ok: Uint8Array }) => {
         this.#jobs.get(job)?.resolve(ok);
         this.#jobs.delete(job);
       });
       worker.on('error', (err) => this.#failAll(err));
+      // After the listeners: adding a 'message' listener refs the worker again, and an idle pool must not keep a process alive.
+      worker.unref();
       this.#workers.push(worker);
       return worker;
     }

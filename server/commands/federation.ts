@@ -7,7 +7,7 @@ import { FederationError, type FederationService, type Peer } from '../../relay-
 export const FEDERATION_USAGE = `usage: relais federation whoami [--json]
        relais federation status <address> [--json]
        relais federation settings
-       relais peer add <name> --url https://… --key ID [--weight W] [--transitive] [--tls-fingerprint SHA256]
+       relais peer add <name> --url https://… --key=ID [--weight W] [--transitive] [--tls-fingerprint SHA256]
        relais peer list [--json]
        relais peer remove <name>
        relais peer sync [<name>]`;
@@ -63,7 +63,7 @@ export async function runFederationCommand(command: 'federation' | 'peer', argv:
         deps.out(`tls fingerprint  ${me.tlsFingerprint}`);
         deps.out(me.isEnabled ? `network key      set (check ${me.networkKeyCheck}: peers must show the same)` : 'network key      not set: federation is off (RELAIS_FEDERATION_NETWORK_KEY)');
         deps.out('');
-        deps.out(`A peer adds this relay with:\n  relais peer add ${me.name.replace(/[^a-z0-9._-]/gi, '-').toLowerCase()} --url ${me.url || 'https://…'} --key ${me.id} --tls-fingerprint ${me.tlsFingerprint}`);
+        deps.out(`A peer adds this relay with:\n  relais peer add ${me.name.replace(/[^a-z0-9._-]/gi, '-').toLowerCase()} --url ${me.url || 'https://…'} --key=${me.id} --tls-fingerprint ${me.tlsFingerprint}`);
       }
       return 0;
     }

@@ -1,9 +1,12 @@
 // Federation between real relais processes, each with its own database and
-// data directory, peered with the CLI as an operator would: C learns that
-// gone@dest.test does not exist, B relays what C signed, A trusts B
-// transitively and A2 does not. A refuses the address only once its own rules
-// are met (weight 1.5 from 2 origins); A2 never hears of C at all. The
-// outside world is a loopback DNS server and sink MXes.
+// data directory, peered with the CLI as an operator would (A-B, A2-B, B-C).
+// C learns that gone@dest.test does not exist; B relays what C signed; A
+// trusts B transitively, A2 does not. A refuses the address only once its own
+// rules are met (weight 1.5 from 2 origins: itself, and B speaking for C at
+// half weight), while A2, with the same evidence of its own, never hears of C.
+// B bouncing the address too stays one voice at A (docs/federation.md §6).
+// Nothing but f1 hashes travels. The outside world is a loopback DNS server
+// and sink MXes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
@@ -142,6 +145,11 @@ async function readUntil<T>(read: () => Promise<T>, isDone: (value: T) => boolea
   return last;
 }
 
+/** The origins of a status in one order (the status lists them in none). */
+function byOrigin(origins: FederatedStatus['origins']): FederatedStatus['origins'] {
+  return [...origins].sort((x, y) => (x.origin < y.origin ? -1 : x.origin > y.origin ? 1 : 0));
+}
+
 async function rcpt(name: NodeName, address: string): Promise<{ code: number; text: string }> {
   const { client } = await SmtpTestClient.connect({ host: '127.0.0.1', port: node(name).relay.smtpPort });
   try {
@@ -230,8 +238,10 @@ beforeAll(async () => {
     // Pulls happen when the test asks for them (`relais peer sync`), never on their own mid-scenario.
     RELAIS_FEDERATION_SYNC_INTERVAL: '3600',
   };
-  // A and A2 suppress on weight 1.5 from 2 origins; B and C keep the defaults (2 from 2).
-  const strict = { RELAIS_FEDERATION_HARD_WEIGHT: '1.5', RELAIS_FEDERATION_MIN_ORIGINS: '2' };
+  // A and A2 suppress on weight 1.5 from 2 origins; B and C keep the defaults (2 from 2). A and A2
+  // keep no local suppression list, which would refuse an address they bounced themselves before
+  // federation is asked: their RCPT replies are federation's alone.
+  const strict = { RELAIS_FEDERATION_HARD_WEIGHT: '1.5', RELAIS_FEDERATION_MIN_ORIGINS: '2', RELAIS_SUPPRESS_HARD_BOUNCES: '0' };
   const extra: Record<NodeName, Record<string, string>> = { a: strict, a2: strict, b: {}, c: {} };
   await Promise.all((['a', 'a2', 'b', 'c'] as const).map(async (name) => {
     const db = await createTestDatabase();
@@ -270,8 +280,9 @@ describe('three federated relays (and A2, which does not trust transitively)', {
     expect(new Set(all.map((n) => n.me.id)).size).toBe(4);
     expect(new Set(all.map((n) => n.me.networkKeyCheck)).size).toBe(1);
 
+    // --key=ID: an id is base64url and starts with "-" for one relay in 64, which `--key ID` would take for an option.
     const add = (name: NodeName, peer: NodeName, ...flags: string[]) =>
-      cli(name, 'peer', 'add', peer, '--url', node(peer).url, '--key', node(peer).me.id, '--tls-fingerprint', node(peer).me.tlsFingerprint, ...flags);
+      cli(name, 'peer', 'add', peer, '--url', node(peer).url, `--key=${node(peer).me.id}`, '--tls-fingerprint', node(peer).me.tlsFingerprint, ...flags);
     await Promise.all([
       (async () => {
         await add('b', 'a');
@@ -311,13 +322,13 @@ describe('three federated relays (and A2, which does not trust transitively)', {
     expect(destMx.messages.some((m) => m.rcptTo.includes(GONE))).toBe(false);
   });
 
-  it('A, trusting B transitively, counts C\'s event at half weight and still accepts gone@ (1 origin, 0.5 < 1.5)', async () => {
+  it('A, trusting B transitively, holds C\'s event at half weight on B\'s behalf and still accepts gone@; A2 rejects it as not-transitive', async () => {
     expect(await sync('b', 'c')).toBe('c: ok, 1 page(s), 1 event(s) accepted, 0 rejected');
     const [aPulled, a2Pulled] = await Promise.all([sync('a', 'b'), sync('a2', 'b')]);
     expect(aPulled).toBe('b: ok, 1 page(s), 1 event(s) accepted, 0 rejected');
     expect(a2Pulled).toBe('b: ok, 1 page(s), 0 event(s) accepted, 1 rejected');
 
-    const [atB, atA, atA2] = await Promise.all([statusOf('b'), statusOf('a'), statusOf('a2')]);
+    const [atB, atA, atA2, peersOfA2] = await Promise.all([statusOf('b'), statusOf('a'), statusOf('a2'), peersOf('a2')]);
     expect(atB.origins).toEqual([{ origin: node('c').me.id, weight: 1, events: 1 }]);
     expect(atB.verdict).toBeNull();
 
@@ -329,42 +340,65 @@ describe('three federated relays (and A2, which does not trust transitively)', {
 
     expect(atA2.origins).toEqual([]);
     expect(atA2.tallies.hard_bounce).toMatchObject({ weight: 0, origins: 0 });
+    expect(peersOfA2[0]!.health).toMatchObject({ eventsReceived: 0, eventsRejected: 1, lastError: null });
+    expect(peersOfA2[0]!.health.rejections).toMatchObject([{ reason: 'not-transitive', count: 1 }]);
   });
 
-  it('once B bounces gone@ itself, A holds weight 1.5 from 2 origins and refuses RCPT with the federated 550 5.1.1', async () => {
-    expect((await rcpt('b', GONE)).code).toBe(250); // B holds C's word only: 1 origin
-    await submit('b', GONE, 'to-gone-via-b');
-    await senderMx.waitFor((m) => m.some((x) => x.body.toString().includes('to-gone-via-b')), 60_000);
-    const atB = await readUntil(() => statusOf('b'), (s) => s.tallies.hard_bounce.origins === 2, 60_000, 'B\'s own hard_bounce event');
-    expect(atB.verdict).toMatchObject({ kind: 'hard_bounce', weight: 2, origins: 2 }); // B's default rules are met too
-
-    expect(await sync('a', 'b')).toBe('b: ok, 1 page(s), 1 event(s) accepted, 0 rejected');
-    const atA = await statusOf('a');
-    expect([...atA.origins].sort((x, y) => x.weight - y.weight)).toEqual([
-      { origin: node('c').me.id, weight: 0.5, events: 1 },
-      { origin: node('b').me.id, weight: 1, events: 1 },
+  it('with its own 550 5.1.1 for gone@, A holds 1.5 from 2 origins and refuses RCPT with the federated reply; A2, with the same own evidence but no transitive trust, holds 1 from 1 and accepts', async () => {
+    await Promise.all([submit('a', GONE, 'to-gone-via-a'), submit('a2', GONE, 'to-gone-via-a2')]);
+    await senderMx.waitFor((m) => ['to-gone-via-a', 'to-gone-via-a2'].every((subject) => m.some((x) => x.body.toString().includes(subject))), 60_000);
+    const [atA, atA2] = await Promise.all([
+      readUntil(() => statusOf('a'), (s) => s.tallies.hard_bounce.origins === 2, 60_000, 'A\'s own hard_bounce event'),
+      readUntil(() => statusOf('a2'), (s) => s.tallies.hard_bounce.origins === 1, 60_000, 'A2\'s own hard_bounce event'),
     ]);
+    expect(byOrigin(atA.origins)).toEqual(byOrigin([
+      { origin: node('c').me.id, weight: 0.5, events: 1 },
+      { origin: node('a').me.id, weight: 1, events: 1 },
+    ]));
     expect(atA.tallies.hard_bounce).toMatchObject({ weight: 1.5, origins: 2 });
     expect(atA.verdict).toMatchObject({ kind: 'hard_bounce', weight: 1.5, origins: 2 });
     expect(Date.parse(atA.verdict!.since)).not.toBeNaN();
 
-    // On PostgreSQL the CLI wrote the verdict itself: the running relay rereads verdicts within seconds.
+    // On PostgreSQL a CLI process may have written the verdict: the running relay rereads verdicts within seconds.
     const refused = await readUntil(() => rcpt('a', GONE), (reply) => reply.code === 550, 30_000, 'A refusing gone@ at RCPT');
     expect(refused.text).toMatch(/^5\.1\.1 <gone@dest\.test>: Recipient address rejected: reported undeliverable by 2 federated relays \(weight 1\.5\) as of \d{4}-\d{2}-\d{2}$/);
     expect((await rcpt('a', OK)).code).toBe(250);
-  });
 
-  it('A2, without transitive trust, holds only B\'s event (1 origin), still accepts gone@, and shows the not-transitive rejection', async () => {
-    expect(await sync('a2', 'b')).toBe('b: ok, 1 page(s), 1 event(s) accepted, 0 rejected');
-    const atA2 = await statusOf('a2');
-    expect(atA2.origins).toEqual([{ origin: node('b').me.id, weight: 1, events: 1 }]);
+    expect(atA2.origins).toEqual([{ origin: node('a2').me.id, weight: 1, events: 1 }]);
     expect(atA2.tallies.hard_bounce).toMatchObject({ weight: 1, origins: 1 });
     expect(atA2.verdict).toBeNull();
     expect((await rcpt('a2', GONE)).code).toBe(250);
+  });
 
-    const [b] = await peersOf('a2');
-    expect(b!.health).toMatchObject({ eventsReceived: 1, eventsRejected: 1, lastError: null });
-    expect(b!.health.rejections).toMatchObject([{ reason: 'not-transitive', count: 1 }]);
+  it('when B bounces gone@ itself, B stays one voice at A (its own event and what it relays weigh 1, not 1.5), and A2 now holds two direct voices', async () => {
+    expect((await rcpt('b', GONE)).code).toBe(250); // B holds C's word only: 1 origin
+    await submit('b', GONE, 'to-gone-via-b');
+    await senderMx.waitFor((m) => m.some((x) => x.body.toString().includes('to-gone-via-b')), 60_000);
+    const atB = await readUntil(() => statusOf('b'), (s) => s.tallies.hard_bounce.origins === 2, 60_000, 'B\'s own hard_bounce event');
+    expect(atB.verdict).toMatchObject({ kind: 'hard_bounce', weight: 2, origins: 2 }); // B's default rules are met
+
+    const [aPulled, a2Pulled] = await Promise.all([sync('a', 'b'), sync('a2', 'b')]);
+    expect(aPulled).toBe('b: ok, 1 page(s), 1 event(s) accepted, 0 rejected');
+    expect(a2Pulled).toBe('b: ok, 1 page(s), 1 event(s) accepted, 0 rejected');
+    const [atA, atA2] = await Promise.all([statusOf('a'), statusOf('a2')]);
+    expect(byOrigin(atA.origins)).toEqual(byOrigin([
+      { origin: node('c').me.id, weight: 0.5, events: 1 },
+      { origin: node('a').me.id, weight: 1, events: 1 },
+      { origin: node('b').me.id, weight: 1, events: 1 },
+    ]));
+    expect(atA.tallies.hard_bounce).toMatchObject({ weight: 2, origins: 2 });
+    expect(atA.verdict).toMatchObject({ kind: 'hard_bounce', weight: 2, origins: 2 });
+    const stillRefused = await readUntil(() => rcpt('a', GONE), (reply) => /\(weight 2\)/.test(reply.text), 30_000, 'A\'s reply with weight 2');
+    expect(stillRefused.text).toMatch(/^5\.1\.1 <gone@dest\.test>: Recipient address rejected: reported undeliverable by 2 federated relays \(weight 2\)/);
+
+    expect(byOrigin(atA2.origins)).toEqual(byOrigin([
+      { origin: node('a2').me.id, weight: 1, events: 1 },
+      { origin: node('b').me.id, weight: 1, events: 1 },
+    ]));
+    expect(atA2.verdict).toMatchObject({ kind: 'hard_bounce', weight: 2, origins: 2 });
+    const refused = await readUntil(() => rcpt('a2', GONE), (reply) => reply.code === 550, 30_000, 'A2 refusing gone@ at RCPT');
+    expect(refused.text).toMatch(/reported undeliverable by 2 federated relays \(weight 2\)/);
+    expect((await peersOf('a2'))[0]!.health).toMatchObject({ eventsReceived: 1, eventsRejected: 1 });
   });
 
   it('no plaintext address or domain leaves a relay: every feed serves f1 hashes only, and no federation log line names the address', async () => {
@@ -373,8 +407,8 @@ describe('three federated relays (and A2, which does not trust transitively)', {
     const expected: Record<NodeName, { reader: NodeName; events: { origin: NodeName; hops: number }[] }> = {
       c: { reader: 'b', events: [{ origin: 'c', hops: 0 }] },
       b: { reader: 'a', events: [{ origin: 'c', hops: 1 }, { origin: 'b', hops: 0 }] },
-      a: { reader: 'b', events: [{ origin: 'c', hops: 2 }, { origin: 'b', hops: 1 }] },
-      a2: { reader: 'b', events: [{ origin: 'b', hops: 1 }] },
+      a: { reader: 'b', events: [{ origin: 'c', hops: 2 }, { origin: 'a', hops: 0 }, { origin: 'b', hops: 1 }] },
+      a2: { reader: 'b', events: [{ origin: 'a2', hops: 0 }, { origin: 'b', hops: 1 }] },
     };
     for (const [name, { reader, events }] of Object.entries(expected) as [NodeName, (typeof expected)[NodeName]][]) {
       const feed = await readFeed(name, reader);
