@@ -175,9 +175,16 @@ export class PeerDirectory {
     return peer;
   }
 
-  /** Every peer; `sql` lets a transaction read its own view. */
-  async list(sql: Sql = this.#sql): Promise<Peer[]> {
-    return this.#select('order by name', [], sql);
+  async list(): Promise<Peer[]> {
+    return this.#select('order by name', []);
+  }
+
+  /** What the rules need of every peer, and nothing else (judging runs per pulled page). */
+  async trust(sql: Sql): Promise<Pick<Peer, 'id' | 'publicKey' | 'weight' | 'isTransitive'>[]> {
+    const rows = await sql.query<{ id: number; public_key: string; weight: number; is_transitive: boolean }>(
+      'select id, public_key, weight, is_transitive from federation_peer',
+    );
+    return rows.map((r) => ({ id: Number(r.id), publicKey: r.public_key, weight: Number(r.weight), isTransitive: r.is_transitive }));
   }
 
   async get(name: string): Promise<Peer | null> {

@@ -227,7 +227,7 @@ export class FederationService implements OutcomeObserver {
   }
 
   async #trust(sql: Sql): Promise<Trust> {
-    const peers = await this.peers.list(sql);
+    const peers = await this.peers.trust(sql);
     return {
       selfId: this.#o.identity.id,
       direct: new Map(peers.map((p) => [p.publicKey, p.weight])),

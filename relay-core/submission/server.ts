@@ -131,12 +131,10 @@ export class SubmissionServer {
       // the input (and the connection hangs) when a pipelined second message
       // reaches its end-of-data synchronously inside the first one's continue().
       onMailFrom: (address, session, cb) => void Promise.resolve().then(() => cb(this.#checkMailFrom(address, session))),
-      onRcptTo: (address, session, cb) => void Promise.resolve()
-        .then(async () => cb(this.#checkRcptTo(address, session) ?? (await this.#checkFederated(address, session))))
-        .catch((err: Error) => {
-          this.#o.log.error('recipient check failed', { err });
-          cb(buildReply(451, '4.3.0 Temporary failure, try again later'));
-        }),
+      onRcptTo: (address, session, cb) => void this.#checkRcptTo(address, session).then(cb, (err: Error) => {
+        this.#o.log.error('recipient check failed', { err });
+        cb(buildReply(451, '4.3.0 Temporary failure, try again later'));
+      }),
       onData: (stream, session, cb) => this.#onData(stream, session, cb),
     });
     // Per-connection socket errors (resets mid-transaction) surface here; without a listener they would crash the process.
@@ -286,7 +284,7 @@ export class SubmissionServer {
     return this.#refuse(session, refusal.code, refusal.text);
   }
 
-  #checkRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Error | null {
+  async #checkRcptTo(address: SMTPServerAddress, session: SMTPServerSession): Promise<Error | null> {
     const isReport = Boolean(this.#o.returns?.recognize(address.address));
     const user = this.#reportsOnly.has(session) ? (isReport ? null : this.#refuse(session, 530, '5.7.0 Authentication required')) : this.#sender(session);
     if (user instanceof Error) return user;
@@ -304,13 +302,9 @@ export class SubmissionServer {
       return this.#refuse(session, 550,
         `5.1.1 <${address.address}>: Recipient address rejected: suppressed${scope} since ${suppressed.createdAt.toISOString().slice(0, 10)}${until}: ${suppressed.reason}`);
     }
-    return null;
-  }
-
-  async #checkFederated(address: SMTPServerAddress, session: SMTPServerSession): Promise<Error | null> {
-    if (!this.#o.federation || this.#o.returns?.recognize(address.address)) return null;
-    const refusal = await this.#o.federation.check(address.address);
-    return refusal ? this.#refuse(session, refusal.code, refusal.text) : null;
+    // Last: it hashes the address (slow on purpose, cached), and only when federated verdicts exist.
+    const federated = await this.#o.federation?.check(address.address);
+    return federated ? this.#refuse(session, federated.code, federated.text) : null;
   }
 
   #onData(stream: SMTPServerDataStream, session: SMTPServerSession, cb: (err?: Error | null, message?: string) => void): void {
